@@ -1,0 +1,117 @@
+// Shared flags, settings, the lazily built API client and error presentation for every command.
+// Commands stay thin: parse flags -> call src/api, src/wrap, ... -> render with src/output.
+import {Command, Flags, Interfaces} from '@oclif/core'
+import type {ApiClient} from './api/client.js'
+import {checkApiBase, readHostId, requireApiKey, resolveSettings, type Settings} from './config/index.js'
+import {CliError} from './errors.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static baseFlags = {
+    conf: Flags.string({
+      description: 'mackerel-agent config to read apikey, apibase and root from [default: /etc/mackerel-agent/mackerel-agent.conf]',
+      helpGroup: 'GLOBAL',
+    }),
+    apibase: Flags.string({description: 'Mackerel API base URL (env MACKEREL_APIBASE)', helpGroup: 'GLOBAL'}),
+    quiet: Flags.boolean({char: 'q', description: 'hide info messages (errors are always shown)', helpGroup: 'GLOBAL'}),
+    color: Flags.boolean({allowNo: true, description: 'color output (default: only on a terminal, off with NO_COLOR)', helpGroup: 'GLOBAL'}),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: BaseArgs<T>
+  /** positional arguments not declared as args (commands with `strict = false`) */
+  protected rest!: string[]
+  private settingsCache?: Settings
+  private clientCache?: ApiClient
+
+  public async init(): Promise<void> {
+    await super.init()
+    const ctor = this.ctor as unknown as typeof BaseCommand
+    const {args, flags, argv} = await this.parse({
+      flags: ctor.flags,
+      baseFlags: ctor.baseFlags,
+      args: ctor.args,
+      strict: ctor.strict,
+      enableJsonFlag: false,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as BaseArgs<T>
+    this.rest = argv as string[]
+  }
+
+  /** API key, base and root from flags > env > agent config > defaults (never throws). */
+  protected settings(): Settings {
+    this.settingsCache ??= resolveSettings({conf: this.flags.conf, apibase: this.flags.apibase})
+    return this.settingsCache
+  }
+
+  /** The API client; throws a ConfigError naming both ways to set the key when it is missing. */
+  protected async api(): Promise<ApiClient> {
+    if (this.clientCache) return this.clientCache
+    const s = this.settings()
+    const apiKey = requireApiKey(s)
+    const {url, warning} = checkApiBase(s.apiBase)
+    if (warning) this.warnLine(warning)
+    const {ApiClient} = await import('./api/client.js')
+    this.clientCache = new ApiClient({
+      apiBase: url.href,
+      apiKey,
+      onRetry: process.env.DEBUG
+        ? (r) => this.logToStderr(`mkr: debug: ${r.method} ${r.path}: ${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`)
+        : undefined,
+    })
+    return this.clientCache
+  }
+
+  /** The host id given, or the agent's (`<root>/id`). */
+  protected hostId(explicit?: string): string {
+    if (explicit) return explicit
+    const s = this.settings()
+    if (s.confError && this.flags.conf !== undefined) throw s.confError
+    return readHostId(s.root)
+  }
+
+  /** An info line on stderr, hidden by --quiet. */
+  protected info(message: string): void {
+    if (!this.flags?.quiet) process.stderr.write(message + '\n')
+  }
+
+  /** A warning line on stderr (never hidden). */
+  protected warnLine(message: string): void {
+    process.stderr.write(`mkr: warning: ${message}\n`)
+  }
+
+  protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<unknown> {
+    if (err.code === 'EEXIT') throw err // this.exit(): already decided
+    let line: string
+    let hint: string | undefined
+    let exit: number
+    if (err instanceof CliError) {
+      line = err.message
+      hint = err.hint
+      exit = err.exitCode
+    } else if (err.oclif?.exit !== undefined) {
+      // oclif parse errors: a usage problem (exit 2)
+      line = err.message.split('\n')[0]
+      hint = `see \`mkr ${this.id?.replaceAll(':', ' ') ?? ''} --help\``
+      exit = err.oclif.exit
+    } else {
+      line = `unexpected error: ${err.message}`
+      hint = 'run with DEBUG=1 for details and report it'
+      exit = 1
+    }
+    process.stderr.write(`mkr: ${line}\n${hint ? `hint: ${hint}\n` : ''}`)
+    if (process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n')
+    this.exit(exit)
+  }
+
+  protected async finally(err: Error | undefined): Promise<unknown> {
+    if (this.clientCache) {
+      const {closeAgent} = await import('./api/client.js')
+      await closeAgent()
+    }
+    return super.finally(err)
+  }
+}
