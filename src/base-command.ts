@@ -2,6 +2,7 @@
 // Commands stay thin: parse flags -> call src/api, src/wrap, ... -> render with src/output.
 import {Command, Flags, Interfaces} from '@oclif/core'
 import type {ApiClient} from './api/client.js'
+import {normalizeSingleDash} from './argv.js'
 import {checkApiBase, readHostId, requireApiKey, resolveSettings, type Settings} from './config/index.js'
 import {CliError} from './errors.js'
 
@@ -29,13 +30,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public async init(): Promise<void> {
     await super.init()
     const ctor = this.ctor as unknown as typeof BaseCommand
-    const {args, flags, argv} = await this.parse({
-      flags: ctor.flags,
-      baseFlags: ctor.baseFlags,
-      args: ctor.args,
-      strict: ctor.strict,
-      enableJsonFlag: false,
-    })
+    const argvIn = normalizeSingleDash(this.argv, {...ctor.baseFlags, ...ctor.flags})
+    const {args, flags, argv} = await this.parse(
+      {flags: ctor.flags, baseFlags: ctor.baseFlags, args: ctor.args, strict: ctor.strict, enableJsonFlag: false},
+      argvIn,
+    )
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
     this.rest = argv as string[]

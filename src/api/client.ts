@@ -80,7 +80,7 @@ function errorCode(err: unknown): string | undefined {
 }
 
 function describeNetworkError(err: unknown, url: URL, timeoutMs: number, timedOut: boolean): string {
-  if (timedOut) return `no response within ${Math.round(timeoutMs / 100) / 10}s`
+  if (timedOut) return `no response within ${timeoutMs >= 1000 ? `${+(timeoutMs / 1000).toFixed(1)}s` : `${timeoutMs}ms`}`
   const code = errorCode(err)
   const where = url.host
   switch (code) {
@@ -149,7 +149,6 @@ export class ApiClient {
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const idempotent = opts.idempotent ?? method !== 'POST'
     const budget = opts.budgetMs ?? this.o.budgetMs
-    const deadline = Date.now() + budget
     const url = this.url(path, opts.query)
     const headers: Record<string, string> = {
       'X-Api-Key': this.o.apiKey,
@@ -162,6 +161,7 @@ export class ApiClient {
       body = JSON.stringify(opts.body)
     }
     const dispatcher = await sharedAgent(this.o.connectTimeoutMs, this.o.attemptTimeoutMs)
+    const deadline = Date.now() + budget
 
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - Date.now()

@@ -45,7 +45,7 @@ function readToml(file: string): Record<string, unknown> {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     const e = error as NodeJS.ErrnoException
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message
     throw new ConfigError(`cannot read config ${file}: ${why}`, {
       hint: e.code === 'EACCES' ? 'run as a user that can read it, or set MACKEREL_APIKEY' : undefined,
     })

@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core'
+import {listHosts} from '../api/hosts.js'
+import {BaseCommand} from '../base-command.js'
+import {UsageError} from '../errors.js'
+import {HOST_TABLE_HEAD, hostTableRows, reduceHost} from '../hosts/format.js'
+import {palette} from '../output/color.js'
+import {printJson} from '../output/json.js'
+import {renderTable} from '../output/table.js'
+import {outputMode} from '../output/tty.js'
+
+export default class Hosts extends BaseCommand<typeof Hosts> {
+  static summary = 'List hosts'
+  static description =
+    'A table on a terminal; JSON (mkr\'s shape) when piped or with --json. Without --status the API lists working and standby hosts only.'
+  static examples = [
+    '<%= config.bin %> hosts',
+    '<%= config.bin %> hosts --service demo --role web --role db',
+    '<%= config.bin %> hosts --status maintenance --status poweroff --json | jq -r \'.[].id\'',
+    '<%= config.bin %> hosts -v | jq \'.[0].meta\'',
+  ]
+
+  static flags = {
+    name: Flags.string({char: 'n', description: 'only hosts with this name'}),
+    service: Flags.string({char: 's', description: 'only hosts in this service'}),
+    role: Flags.string({char: 'r', description: 'only hosts with this role (needs --service; repeatable, comma-separated)', multiple: true, delimiter: ','}),
+    status: Flags.string({
+      aliases: ['st'],
+      description: 'only hosts with this status: working, standby, maintenance, poweroff (repeatable, comma-separated)',
+      multiple: true,
+      delimiter: ',',
+    }),
+    verbose: Flags.boolean({char: 'v', description: 'raw host objects as the API returns them'}),
+    json: Flags.boolean({description: 'JSON even on a terminal'}),
+  }
+
+  async run(): Promise<void> {
+    const f = this.flags
+    if (f.role?.length && !f.service)
+      throw new UsageError('--role needs --service', {hint: 'e.g. mkr hosts --service demo --role web'})
+    const hosts = await listHosts(await this.api(), {name: f.name, service: f.service, role: f.role, status: f.status})
+    const mode = outputMode({json: f.json || f.verbose, color: f.color})
+    if (mode.table) {
+      if (hosts.length === 0) return void process.stderr.write('no hosts\n')
+      process.stdout.write(await renderTable(HOST_TABLE_HEAD, hostTableRows(hosts, await palette(mode.color))))
+      return
+    }
+    printJson(f.verbose ? hosts : hosts.map((h) => reduceHost(h)))
+  }
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+
+function commandIds(dir: string): string[] {
+  const out: string[] = []
+  for (const e of readdirSync(dir, {withFileTypes: true})) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...commandIds(p))
+    else if (e.name.endsWith('.ts'))
+      out.push(relative(join(root, 'src/commands'), p).replace(/\.ts$/, '').replace(/\/index$/, '').replaceAll('/', ':'))
+  }
+  return out
+}
+
+describe('oclif.manifest.json', () => {
+  it('lists exactly the commands in src/commands', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
+    assert.deepEqual(Object.keys(manifest.commands).sort(), commandIds(join(root, 'src/commands')).sort())
+  })
+
+  it('matches what the compiled commands declare (run `npm run manifest` when this fails)', () => {
+    const r = spawnSync(process.execPath, [join(root, 'scripts/manifest.js'), '--check'], {encoding: 'utf8'})
+    assert.equal(r.stderr, '')
+    assert.equal(r.status, 0)
+  })
+})
