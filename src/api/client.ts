@@ -104,6 +104,7 @@ export class ApiClient {
   private readonly o: Required<Omit<ClientOptions, 'onRetry'>> & Pick<ClientOptions, 'onRetry'>
 
   constructor(opts: ClientOptions) {
+    const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined))
     this.o = {
       connectTimeoutMs: 10_000,
       attemptTimeoutMs: 30_000,
@@ -113,8 +114,8 @@ export class ApiClient {
       maxDelayMs: 8_000,
       random: Math.random,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      ...opts,
-    }
+      ...defined,
+    } as ApiClient['o']
     this.base = new URL(opts.apiBase)
   }
 

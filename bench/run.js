@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm run bench`: start-up and `hosts` against floors measured in the same run, then wrap's benchmarks.
+// Targets (issue #2): `mkr --version` ≤ 3× `node -e 0`; `mkr hosts --json` (10,000 hosts) ≤ 1.5× a
+// minimal fetch-and-print script.
+import {spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {fmtMs, fmtRss, measure, ratio, table} from './lib.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const run = join(root, 'bin/run.js')
+const node = process.execPath
+const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+
+function startSandbox(hosts) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [run, 'sandbox', '--port', '0', '--hosts', String(hosts)], {stdio: ['ignore', 'pipe', 'inherit']})
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const base = /MACKEREL_APIBASE=(\S+)/.exec(out)
+      const key = /MACKEREL_APIKEY=(\S+)/.exec(out)
+      if (base && key) resolve({child, base: base[1], key: key[1]})
+    })
+    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)))
+  })
+}
+
+const floor = await measure(node, ['-e', '0'], {runs: RUNS, rss: true})
+const version = await measure(node, [run, '--version'], {runs: RUNS, rss: true})
+const help = await measure(node, [run, 'hosts', '--help'], {runs: RUNS})
+
+const sb = await startSandbox(10_000)
+const env = {...process.env, MACKEREL_APIBASE: sb.base, MACKEREL_APIKEY: sb.key}
+const minimal = await measure(node, [join(root, 'bench/minimal-hosts.js')], {runs: RUNS, env, rss: true, discard: true})
+const hosts = await measure(node, [run, 'hosts', '--json'], {runs: RUNS, env, rss: true, discard: true})
+sb.child.kill('SIGTERM')
+
+console.log(`\n## start-up and hosts (median of ${RUNS} runs, Node ${process.versions.node})\n`)
+console.log(
+  table(
+    ['command', 'median', 'peak RSS', 'vs floor', 'target'],
+    [
+      ['node -e 0 (floor)', fmtMs(floor.median), fmtRss(floor.rssKb), '1.00×', ''],
+      ['mkr --version', fmtMs(version.median), fmtRss(version.rssKb), ratio(version.median, floor.median), '≤ 3×'],
+      ['mkr hosts --help', fmtMs(help.median), '', ratio(help.median, floor.median), ''],
+      ['minimal fetch script, 10,000 hosts (floor)', fmtMs(minimal.median), fmtRss(minimal.rssKb), '1.00×', ''],
+      ['mkr hosts --json, 10,000 hosts', fmtMs(hosts.median), fmtRss(hosts.rssKb), ratio(hosts.median, minimal.median), '≤ 1.5×'],
+    ],
+  ),
+)
+
+if (existsSync(join(root, 'bench/wrap.js'))) {
+  await new Promise((resolve) => spawn(node, [join(root, 'bench/wrap.js')], {stdio: 'inherit'}).on('exit', resolve))
+}
