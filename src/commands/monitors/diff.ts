@@ -1,0 +1,30 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {DEFAULT_FILE} from '../../monitors/file.js'
+import {runDiff} from '../../monitors/run.js'
+import {terminalIo} from '../../monitors/terminal.js'
+import {outputMode} from '../../output/tty.js'
+
+export default class MonitorsDiff extends BaseCommand<typeof MonitorsDiff> {
+  static summary = 'Show the differences between Mackerel and a monitors file'
+  static description =
+    'Rules are paired by id, then by name for rules without an id when names are unique on both sides. ' +
+    '`-` is what Mackerel has, `+` what the file has (what push would do); --reverse swaps them.'
+  static examples = ['<%= config.bin %> monitors diff', '<%= config.bin %> monitors diff -F prod-monitors.json --exit-code']
+  static flags = {
+    'file-path': Flags.string({char: 'F', description: 'monitors file', default: DEFAULT_FILE}),
+    'exit-code': Flags.boolean({char: 'e', description: 'exit 1 when there are differences, 0 when there are none'}),
+    reverse: Flags.boolean({description: 'show the file as `-` and Mackerel as `+`'}),
+  }
+
+  async run(): Promise<void> {
+    const mode = outputMode({color: this.flags.color})
+    const io = await terminalIo({quiet: this.flags.quiet, color: mode.color})
+    const code = await runDiff(
+      await this.api(),
+      {file: this.flags['file-path'], reverse: this.flags.reverse, exitCode: this.flags['exit-code']},
+      io,
+    )
+    if (code !== 0) this.exit(code)
+  }
+}

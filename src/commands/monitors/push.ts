@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {DEFAULT_FILE} from '../../monitors/file.js'
+import {runPush} from '../../monitors/run.js'
+import {terminalIo} from '../../monitors/terminal.js'
+import {outputMode} from '../../output/tty.js'
+
+export default class MonitorsPush extends BaseCommand<typeof MonitorsPush> {
+  static summary = 'Make Mackerel match a monitors file'
+  static description =
+    'Validates the whole file before anything is sent, shows the plan, then creates, updates and deletes rules in that order, ' +
+    'stopping at the first error with a report of what was applied. Deletes need confirmation: a prompt on a terminal, --yes otherwise. ' +
+    'A plan that would delete every rule of the organization is refused unless --allow-delete-all is given.'
+  static examples = [
+    '<%= config.bin %> monitors push --dry-run',
+    '<%= config.bin %> monitors push -F prod-monitors.json',
+    '<%= config.bin %> monitors push --yes          # in CI: confirm deletes',
+    '<%= config.bin %> monitors push --no-delete    # keep rules that are not in the file',
+  ]
+  static flags = {
+    'file-path': Flags.string({char: 'F', description: 'monitors file', default: DEFAULT_FILE}),
+    'dry-run': Flags.boolean({char: 'd', description: 'show the plan, change nothing'}),
+    yes: Flags.boolean({char: 'y', description: 'confirm deletes without asking (needed for deletes without a terminal)'}),
+    delete: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'delete rules that are not in the file (--no-delete keeps them)',
+    }),
+    'allow-delete-all': Flags.boolean({description: 'allow a plan that deletes every monitor rule of the organization'}),
+    verbose: Flags.boolean({char: 'v', description: 'name each API request on stderr'}),
+  }
+
+  async run(): Promise<void> {
+    const mode = outputMode({color: this.flags.color})
+    const io = await terminalIo({quiet: this.flags.quiet, color: mode.color})
+    await runPush(
+      await this.api(),
+      {
+        file: this.flags['file-path'],
+        dryRun: this.flags['dry-run'],
+        yes: this.flags.yes,
+        delete: this.flags.delete,
+        allowDeleteAll: this.flags['allow-delete-all'],
+        verbose: this.flags.verbose,
+      },
+      io,
+    )
+  }
+}

@@ -1,0 +1,217 @@
+// `mkr monitors push` as data: which writes the file asks for (create, then update, then delete),
+// what forbids them, how they read, and applying them one by one until the first failure.
+import {ApiError, InvalidResponseError, NetworkError} from '../api/errors.js'
+import {CliError} from '../errors.js'
+import type {Palette} from '../output/color.js'
+import {modifiedBlock, monitorBlock, renderLines} from './diff.js'
+import {withoutId, type MatchResult} from './match.js'
+import {describeMonitor, isKnownType, KNOWN_TYPES, type Monitor} from './types.js'
+import {formatIssue} from './validate.js'
+
+export type Action =
+  | {kind: 'create'; local: Monitor; index: number; body: Monitor}
+  | {kind: 'update'; id: string; remote: Monitor; local: Monitor; index: number; body: Monitor}
+  | {kind: 'delete'; id: string; remote: Monitor}
+
+export interface Plan {
+  /** creates, then updates, then deletes */
+  actions: Action[]
+  /** remote-only monitors left alone (--no-delete) */
+  kept: Monitor[]
+  unchanged: number
+  remoteCount: number
+}
+
+export interface PlanOptions {
+  /** delete remote monitors the file does not have (default true; --no-delete) */
+  delete: boolean
+}
+
+export function buildPlan(m: MatchResult, remoteCount: number, opts: PlanOptions): Plan {
+  const actions: Action[] = [
+    ...m.onlyLocal.map((l): Action => ({kind: 'create', local: l.monitor, index: l.index, body: withoutId(l.monitor)})),
+    ...m.modified.map(
+      (p): Action => ({kind: 'update', id: p.remote.id as string, remote: p.remote, local: p.local, index: p.index, body: withoutId(p.local)}),
+    ),
+  ]
+  if (opts.delete) for (const r of m.onlyRemote) actions.push({kind: 'delete', id: r.id as string, remote: r})
+  return {actions, kept: opts.delete ? [] : m.onlyRemote, unchanged: m.unchanged.length, remoteCount}
+}
+
+export function count(plan: Plan, kind: Action['kind']): number {
+  return plan.actions.filter((a) => a.kind === kind).length
+}
+
+/**
+ * Writes the API would refuse or this CLI cannot vouch for, found before anything is sent:
+ * a type change (the API answers 400) and a rule of an unknown type that would be written.
+ * Unknown types that stay untouched (identical on both sides) are fine: they pass through.
+ */
+export function planProblems(plan: Plan, file: string, lines: (number | undefined)[] = []): string[] {
+  const out: string[] = []
+  for (const a of plan.actions) {
+    if (a.kind === 'delete') continue
+    const at = {index: a.index, line: lines[a.index], name: typeof a.local.name === 'string' && a.local.name ? a.local.name : undefined}
+    if (!isKnownType(a.local.type)) {
+      out.push(
+        formatIssue(file, {
+          ...at,
+          field: 'type',
+          message: `unknown monitor type ${JSON.stringify(a.local.type)} (known: ${KNOWN_TYPES.join(', ')}); this CLI cannot check it, so it will not ${a.kind} it`,
+        }),
+      )
+    } else if (a.kind === 'update' && a.remote.type !== a.local.type) {
+      out.push(
+        formatIssue(file, {
+          ...at,
+          field: 'type',
+          message:
+            `cannot change the type of ${describeMonitor(a.remote)} from ${JSON.stringify(a.remote.type)} to ${JSON.stringify(a.local.type)} ` +
+            '(the API refuses it); give the new rule another name and no id, and remove the old one',
+        }),
+      )
+    }
+  }
+  return out
+}
+
+/** Deleting every monitor of the organization is almost always a wrong file or a wrong API key. */
+export function deletesEverything(plan: Plan): boolean {
+  return plan.remoteCount > 0 && count(plan, 'delete') === plan.remoteCount
+}
+
+export function summaryLine(plan: Plan): string {
+  const parts = [`${count(plan, 'create')} to create`, `${count(plan, 'update')} to update`, `${count(plan, 'delete')} to delete`]
+  let s = `Plan: ${parts.join(', ')}, ${plan.unchanged} unchanged`
+  if (plan.kept.length) s += `, ${plan.kept.length} kept (--no-delete)`
+  return s + '.'
+}
+
+export function actionTitle(a: Action): string {
+  switch (a.kind) {
+    case 'create':
+      return `create ${describeMonitor(withoutId(a.local))}`
+    case 'update':
+      return `update ${describeMonitor(a.remote)}`
+    case 'delete':
+      return `delete ${describeMonitor(a.remote)}`
+  }
+}
+
+/** The plan as push prints it on stdout: the summary, then each write with its JSON or diff. */
+export function renderPlan(plan: Plan, p?: Palette): string {
+  let out = summaryLine(plan) + '\n'
+  for (const a of plan.actions) {
+    const where = a.kind === 'delete' ? '' : ` (monitors[${a.index}])`
+    const title = a.kind === 'create' ? 'Create a new rule' : a.kind === 'update' ? 'Update a rule' : 'Delete a rule'
+    const what = a.kind === 'create' ? describeMonitor(withoutId(a.local)) : describeMonitor(a.remote)
+    out += `\n${p ? p.bold(title) : title}: ${what}${where}\n`
+    if (a.kind === 'create') out += renderLines(monitorBlock(a.body, '+'), p)
+    else if (a.kind === 'update') out += renderLines(modifiedBlock(a.remote, a.local), p)
+    else out += renderLines(monitorBlock(a.remote, '-'), p)
+  }
+  return out
+}
+
+export interface WriteOps {
+  create(body: Monitor): Promise<Monitor>
+  update(id: string, body: Monitor): Promise<unknown>
+  delete(id: string): Promise<unknown>
+}
+
+export interface Applied {
+  action: Action
+  /** the id of a created monitor, when the API told it */
+  newId?: string
+}
+
+export interface ApplyResult {
+  applied: Applied[]
+  /** the write that failed, if any */
+  failed?: {action: Action; error: Error; outcome: 'not applied' | 'unknown'}
+  /** writes never attempted because an earlier one failed */
+  skipped: Action[]
+}
+
+/** Whether a failed write may still have taken effect. */
+export function failureOutcome(error: unknown): 'not applied' | 'unknown' {
+  if (error instanceof ApiError) return 'not applied' // the API answered with an error
+  if (error instanceof NetworkError && error.neverSent) return 'not applied'
+  if (error instanceof InvalidResponseError) return 'unknown' // a 2xx with an unreadable body
+  if (error instanceof NetworkError) return 'unknown' // sent, but no (complete) answer
+  return 'unknown'
+}
+
+/** Runs the writes in order and stops at the first failure. Never throws for API errors. */
+export async function applyPlan(
+  plan: Plan,
+  ops: WriteOps,
+  onStep?: (step: number, total: number, a: Action) => void,
+): Promise<ApplyResult> {
+  const result: ApplyResult = {applied: [], skipped: []}
+  const total = plan.actions.length
+  for (let i = 0; i < total; i++) {
+    const a = plan.actions[i]
+    onStep?.(i + 1, total, a)
+    try {
+      if (a.kind === 'create') {
+        const created = await ops.create(a.body)
+        result.applied.push({action: a, newId: typeof created?.id === 'string' ? created.id : undefined})
+      } else if (a.kind === 'update') {
+        await ops.update(a.id, a.body)
+        result.applied.push({action: a})
+      } else {
+        await ops.delete(a.id)
+        result.applied.push({action: a})
+      }
+    } catch (error) {
+      result.failed = {action: a, error: error as Error, outcome: failureOutcome(error)}
+      result.skipped = plan.actions.slice(i + 1)
+      break
+    }
+  }
+  return result
+}
+
+export function appliedLine(x: Applied): string {
+  const a = x.action
+  if (a.kind === 'create') {
+    const what = describeMonitor({...withoutId(a.local), ...(x.newId ? {id: x.newId} : {})})
+    return `created ${what}`
+  }
+  return `${a.kind === 'update' ? 'updated' : 'deleted'} ${describeMonitor(a.remote)}`
+}
+
+export function appliedSummary(r: ApplyResult): string {
+  const n = (k: Action['kind']) => r.applied.filter((x) => x.action.kind === k).length
+  return `${n('create')} created, ${n('update')} updated, ${n('delete')} deleted`
+}
+
+/** What happened, for stderr, after a failure: applied, failed, not applied. */
+export function failureReport(r: ApplyResult): string {
+  if (!r.failed) return ''
+  const total = r.applied.length + 1 + r.skipped.length
+  let out = `Applied ${r.applied.length} of ${total} changes before the failure${r.applied.length ? ':' : '.'}\n`
+  for (const x of r.applied) out += `  ${appliedLine(x)}\n`
+  const f = r.failed
+  out +=
+    f.outcome === 'unknown'
+      ? `Unknown outcome (the request was sent but no usable answer came back; it may have been applied):\n  ${actionTitle(f.action)}\n`
+      : `Failed (not applied):\n  ${actionTitle(f.action)}\n`
+  if (r.skipped.length) {
+    out += `Not applied (${r.skipped.length}):\n`
+    for (const a of r.skipped) out += `  ${actionTitle(a)}\n`
+  }
+  return out
+}
+
+/** The error push exits with after a failed write. */
+export function failureError(r: ApplyResult): CliError {
+  const f = r.failed!
+  const total = r.applied.length + 1 + r.skipped.length
+  return new CliError(`push stopped after ${r.applied.length} of ${total} changes: ${actionTitle(f.action)} failed: ${f.error.message}`, {
+    hint:
+      (f.outcome === 'unknown' ? 'check with `mkr monitors diff` whether it took effect; ' : '') +
+      'the changes listed as applied are live; fix the cause and run `mkr monitors push` again (it sends only what still differs)',
+  })
+}

@@ -1,0 +1,51 @@
+// The real process IO for the monitors commands: stdout/stderr, a progress line and a yes/no prompt
+// only on a terminal (never prompt without one: the caller fails with a message naming --yes).
+import {palette} from '../output/color.js'
+import type {Io} from './run.js'
+
+export async function terminalIo(opts: {quiet?: boolean; color: boolean}): Promise<Io> {
+  const stderrTTY = Boolean(process.stderr.isTTY)
+  const interactive = stderrTTY && Boolean(process.stdin.isTTY)
+  let progressShown = false
+  const clearProgress = () => {
+    if (progressShown) process.stderr.write('\r\x1b[K')
+    progressShown = false
+  }
+  const err = (text: string) => {
+    clearProgress()
+    process.stderr.write(text)
+  }
+  return {
+    out: (text) => {
+      clearProgress()
+      process.stdout.write(text)
+    },
+    err,
+    info: (line) => {
+      if (!opts.quiet) err(line + '\n')
+    },
+    warn: (line) => err(`mkr: warning: ${line}\n`),
+    palette: opts.color ? await palette(true) : undefined,
+    progress:
+      stderrTTY && !opts.quiet
+        ? (line) => {
+            clearProgress()
+            if (line === undefined) return
+            const width = Math.max(20, (process.stderr.columns ?? 80) - 1)
+            process.stderr.write([...line].length > width ? [...line].slice(0, width - 1).join('') + '…' : line)
+            progressShown = true
+          }
+        : undefined,
+    confirm: interactive
+      ? async (message) => {
+          const {confirm} = await import('@inquirer/prompts')
+          try {
+            return await confirm({message, default: false}, {output: process.stderr})
+          } catch (error) {
+            if ((error as Error).name === 'ExitPromptError') return false // Ctrl-C / Ctrl-D at the prompt
+            throw error
+          }
+        }
+      : undefined,
+  }
+}
