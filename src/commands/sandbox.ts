@@ -1,0 +1,87 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../base-command.js'
+import {CliError, UsageError} from '../errors.js'
+import {FAULT_SYNTAX, parseFaultFlag, type FaultSpec} from '../sandbox/faults.js'
+
+const READ_ONLY_KEY = 'sandbox-readonly'
+
+export default class Sandbox extends BaseCommand<typeof Sandbox> {
+  static summary = 'Run a local Mackerel-compatible API server (no Mackerel account needed)'
+  static description = `Serves the Mackerel API subset mkr uses (hosts, services, check reports, monitors, alerts, graph annotations) on 127.0.0.1 from an in-memory store seeded with demo data, and prints the variables that point mkr at it:
+
+  export MACKEREL_APIBASE=http://127.0.0.1:PORT
+  export MACKEREL_APIKEY=sandbox
+
+Run those in another shell (or redirect them to a file and source it), then use mkr as usual. The key "${READ_ONLY_KEY}" is read-only (writes get 403). Stops cleanly on Ctrl-C or SIGTERM.
+
+Faults (--fault, repeatable) make matching requests fail, for trying retries and timeouts:
+  [METHOD ]PATH=ACTION
+PATH is an exact path, a prefix ending in '*', or '*' for every API route. ACTION is a status code (503), drop (close the connection without an answer) or delay:MS; add xN to apply it N times only (503x3, dropx2, delay:2000x1).
+Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports, GET requests, GET state, POST/DELETE faults.`
+
+  static examples = [
+    '<%= config.bin %> sandbox',
+    '<%= config.bin %> sandbox --port 8080 --data ./sandbox.json',
+    '<%= config.bin %> sandbox > sandbox.env & sleep 1; . ./sandbox.env; <%= config.bin %> hosts',
+    `<%= config.bin %> sandbox --fault 'POST /api/v0/monitoring/checks/report=503x2' --fault '/api/v0/alerts*=delay:2000'`,
+    '<%= config.bin %> sandbox --no-seed --hosts 10000',
+  ]
+
+  static flags = {
+    port: Flags.integer({char: 'p', description: 'port to listen on (0 = any free port)', default: 0, min: 0, max: 65535}),
+    data: Flags.string({description: 'JSON file to load the state from (if it exists) and save it to after every change'}),
+    hosts: Flags.integer({description: 'extra generated hosts (host-00001, ...)', default: 0, min: 0, max: 1_000_000}),
+    'api-key': Flags.string({description: 'API key to accept', default: 'sandbox'}),
+    seed: Flags.boolean({description: 'start with demo services, hosts, monitors and alerts', default: true, allowNo: true}),
+    fault: Flags.string({description: `inject a fault: ${FAULT_SYNTAX}`, multiple: true}),
+  }
+
+  async run(): Promise<void> {
+    const f = this.flags
+    const apiKey = f['api-key']
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) throw new UsageError('--api-key must be non-empty printable ASCII without spaces')
+    if (apiKey === READ_ONLY_KEY) throw new UsageError(`--api-key cannot be "${READ_ONLY_KEY}" (that is the read-only key)`)
+    const faults: FaultSpec[] = (f.fault ?? []).map((spec) => {
+      try {
+        return parseFaultFlag(spec)
+      } catch (error) {
+        throw new UsageError((error as Error).message)
+      }
+    })
+
+    const {startSandbox} = await import('../sandbox/server.js')
+    let sb: Awaited<ReturnType<typeof startSandbox>>
+    try {
+      sb = await startSandbox({port: f.port, apiKey, readOnlyApiKey: READ_ONLY_KEY, dataFile: f.data, seed: f.seed, seedHosts: f.hosts, faults})
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException
+      if (e.code === 'EADDRINUSE')
+        throw new CliError(`sandbox: cannot listen on 127.0.0.1:${f.port}: address already in use`, {hint: 'choose another --port, or --port 0 for any free port'})
+      if (e.code === 'EACCES') throw new CliError(`sandbox: cannot listen on 127.0.0.1:${f.port}: permission denied`)
+      throw new CliError(`sandbox: ${e.message}`)
+    }
+
+    process.stdout.write(`export MACKEREL_APIBASE=${sb.url}\nexport MACKEREL_APIKEY=${shellQuote(sb.apiKey)}\n`)
+    const hosts = sb.store.listHosts({statuses: ['working', 'standby', 'maintenance', 'poweroff']}).length
+    this.info(
+      `mkr sandbox: Mackerel API on ${sb.url} with ${hosts} hosts (key ${sb.apiKey}, read-only key ${READ_ONLY_KEY}; ` +
+        `${f.data ? `saved to ${f.data}` : 'in memory'}${faults.length ? `; ${faults.length} fault(s)` : ''}). Stop with Ctrl-C.`,
+    )
+
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+        resolve()
+      }
+      process.on('SIGINT', stop)
+      process.on('SIGTERM', stop)
+    })
+    await sb.close()
+    this.info('mkr sandbox: stopped')
+  }
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_.:/@%+=,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`
+}

@@ -1,0 +1,3 @@
+import type {Router} from '../router.js'
+
+export function registerAlerts(_r: Router): void {}

@@ -1,0 +1,230 @@
+// The sandbox server: an in-memory Mackerel-compatible API on 127.0.0.1 (reference/mackerel-api.md),
+// with control routes under /_sandbox/ for tests (received reports, request log, faults, state).
+// Order per request: control route? -> fault? -> API key (401) -> route (404/405) -> write
+// permission (403) -> JSON body (400) -> handler -> 200 JSON; then persist after a successful write.
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import type {Socket} from 'node:net'
+import {checkFault, Faults, type FaultSpec} from './faults.js'
+import {HttpError, parseJsonBody, readBody, sendError, sendJson, sendRaw, errorBody, type Ctx} from './http.js'
+import {loadStore, saveStore} from './persist.js'
+import {Router} from './router.js'
+import {registerAlerts} from './routes/alerts.js'
+import {registerAnnotations} from './routes/annotations.js'
+import {registerChecks, type ReceivedReport} from './routes/checks.js'
+import {registerHosts} from './routes/hosts.js'
+import {registerMonitors} from './routes/monitors.js'
+import {registerServices} from './routes/services.js'
+import {seedDemo, seedHosts} from './seed.js'
+import {Store} from './store.js'
+
+export type {FaultSpec} from './faults.js'
+export type {ReceivedReport} from './routes/checks.js'
+export {Store} from './store.js'
+
+export interface SandboxOptions {
+  /** 0 = any free port */
+  port?: number
+  /** default 'sandbox' */
+  apiKey?: string
+  /** default 'sandbox-readonly': 403 on writes */
+  readOnlyApiKey?: string
+  /** load the store from this JSON file if present; save it atomically after every write */
+  dataFile?: string
+  /** demo data on a fresh store; default true */
+  seed?: boolean
+  /** extra generated hosts, e.g. 10000 for benchmarks */
+  seedHosts?: number
+  faults?: FaultSpec[]
+  /** the clock in epoch ms, for tests */
+  now?: () => number
+}
+
+export interface RequestLogEntry {
+  method: string
+  path: string
+  /** the query string without '?' */
+  query: string
+  /** 0 when the connection was dropped by a fault */
+  status: number
+  /** epoch ms (sandbox clock) */
+  time: number
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT */
+  url: string
+  port: number
+  apiKey: string
+  store: Store
+  addFault(f: FaultSpec): void
+  clearFaults(): void
+  reports(): ReceivedReport[]
+  requests(): RequestLogEntry[]
+  close(): Promise<void>
+}
+
+/** Oldest entries are forgotten past this many (benchmarks send a lot). */
+const REQUEST_LOG_MAX = 10_000
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = opts.now ?? Date.now
+  const apiKey = opts.apiKey ?? 'sandbox'
+  const readOnlyKey = opts.readOnlyApiKey ?? 'sandbox-readonly'
+  let store = opts.dataFile ? loadStore(opts.dataFile, clock) : undefined
+  if (!store) {
+    store = new Store(clock)
+    if (opts.seed ?? true) seedDemo(store)
+    if (opts.seedHosts) seedHosts(store, opts.seedHosts)
+    if (opts.dataFile) saveStore(store, opts.dataFile)
+  }
+  const st = store
+  const faults = new Faults()
+  for (const f of opts.faults ?? []) faults.add(f)
+  const received: ReceivedReport[] = []
+  let log: RequestLogEntry[] = []
+  const timers = new Set<NodeJS.Timeout>()
+
+  const router = new Router()
+  registerHosts(router)
+  registerServices(router)
+  registerChecks(router, received)
+  registerAnnotations(router)
+  registerMonitors(router)
+  registerAlerts(router)
+
+  const control = new Router()
+  control.get('/_sandbox/reports', () => received)
+  control.delete('/_sandbox/reports', () => ((received.length = 0), {success: true}))
+  control.get('/_sandbox/requests', () => log)
+  control.delete('/_sandbox/requests', () => ((log = []), {success: true}))
+  control.get('/_sandbox/faults', () => faults.active())
+  control.post('/_sandbox/faults', ({body}) => {
+    const list = Array.isArray(body) ? body : [body]
+    let checked: FaultSpec[]
+    try {
+      checked = list.map(checkFault)
+    } catch (error) {
+      throw new HttpError(400, (error as Error).message)
+    }
+    for (const f of checked) faults.add(f)
+    return {success: true}
+  })
+  control.delete('/_sandbox/faults', () => (faults.clear(), {success: true}))
+  control.get('/_sandbox/state', () => st.toJSON())
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => (timers.delete(t), resolve()), ms)
+      timers.add(t)
+    })
+
+  function record(req: IncomingMessage, path: string, query: string, status: number): void {
+    log.push({method: req.method ?? '', path, query, status, time: clock()})
+    if (log.length > REQUEST_LOG_MAX) log.splice(0, log.length - REQUEST_LOG_MAX)
+  }
+
+  async function dispatch(router: Router, req: IncomingMessage, res: ServerResponse, path: string, url: URL, isApi: boolean): Promise<number> {
+    const method = req.method ?? 'GET'
+    if (isApi) {
+      const key = req.headers['x-api-key']
+      if (typeof key !== 'string' || (key !== apiKey && key !== readOnlyKey)) {
+        sendError(res, 401, 'Authentication failed: a valid X-Api-Key header is required')
+        return 401
+      }
+      const m = router.match(method, path)
+      if (!m) return reply(404, 'API not found')
+      if ('allowed' in m) return reply(405, `Method not allowed (allowed: ${m.allowed.join(', ')})`)
+      if (method !== 'GET' && key === readOnlyKey) return reply(403, 'Permission denied: this API key does not have Write permission')
+      return run(m.handler, m.params)
+    }
+    const m = router.match(method, path)
+    if (!m) return reply(404, 'Not found')
+    if ('allowed' in m) return reply(405, `Method not allowed (allowed: ${m.allowed.join(', ')})`)
+    return run(m.handler, m.params)
+
+    function reply(status: number, message: string): number {
+      sendError(res, status, message)
+      return status
+    }
+
+    async function run(handler: (ctx: Ctx) => unknown, params: Record<string, string>): Promise<number> {
+      try {
+        const text = method === 'GET' || method === 'HEAD' ? '' : await readBody(req)
+        const ctx: Ctx = {method, path, params, query: url.searchParams, body: parseJsonBody(text), store: st, now: () => st.now(), req}
+        const result = await handler(ctx)
+        sendJson(res, 200, result)
+        if (isApi && method !== 'GET' && opts.dataFile) saveStore(st, opts.dataFile)
+        return 200
+      } catch (error) {
+        if (error instanceof HttpError) return reply(error.status, error.message)
+        process.stderr.write(`mkr sandbox: internal error on ${method} ${path}: ${(error as Error).stack}\n`)
+        return reply(500, `Internal server error: ${(error as Error).message}`)
+      }
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const path = url.pathname
+    const query = url.search.slice(1)
+    if (path.startsWith('/_sandbox/')) {
+      await dispatch(control, req, res, path, url, false)
+      return
+    }
+    const fault = faults.take(req.method ?? 'GET', path)
+    if (fault) {
+      if (fault.delayMs) await sleep(fault.delayMs)
+      if (fault.drop) {
+        record(req, path, query, 0)
+        req.socket.destroy()
+        return
+      }
+      if (fault.status !== undefined) {
+        record(req, path, query, fault.status)
+        sendRaw(res, fault.status, fault.body ?? errorBody(`Injected fault: ${fault.status}`))
+        return
+      }
+    }
+    if (res.destroyed) return
+    const status = await dispatch(router, req, res, path, url, path.startsWith('/api/'))
+    record(req, path, query, status)
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      sendError(res, 500, `Internal server error: ${(error as Error).message}`)
+    })
+  })
+  const sockets = new Set<Socket>()
+  server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as {port: number}).port
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    apiKey,
+    store: st,
+    addFault: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    reports: () => received,
+    requests: () => log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t)
+        timers.clear()
+        server.close(() => resolve())
+        for (const s of sockets) s.destroy()
+      }),
+  }
+}

@@ -1,0 +1,95 @@
+// `mkr sandbox` as a user runs it: the built CLI (bin/run.js over dist/, `npm run build` first).
+import assert from 'node:assert/strict'
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+import {call} from './helpers.js'
+
+const RUN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const env = {...process.env, NO_COLOR: '1', DEBUG: ''}
+
+/** every child started, killed after each test so a failed assertion never leaves a server running */
+const children = new Set<ChildProcess>()
+
+/**
+ * Starts `mkr sandbox ARGS` and resolves once it printed its two export lines (and, unless quiet,
+ * its stderr line: the two pipes are not ordered).
+ */
+function start(args: string[], quiet = false): Promise<{child: ChildProcess; stderr: () => string; url: string; key: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUN, 'sandbox', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    children.add(child)
+    let out = ''
+    let err = ''
+    const check = () => {
+      const m = /^export MACKEREL_APIBASE=(\S+)\nexport MACKEREL_APIKEY=(\S+)\n$/.exec(out)
+      if (m && (quiet || err.includes('\n'))) resolve({child, stderr: () => err, url: m[1], key: m[2]})
+    }
+    child.stderr!.on('data', (c) => ((err += c), check()))
+    child.stdout!.on('data', (c) => ((out += c), check()))
+    child.on('exit', (code) => {
+      children.delete(child)
+      reject(new Error(`exited ${code} before printing exports: ${out} ${err}`))
+    })
+  })
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)))
+}
+
+describe('mkr sandbox (process)', function () {
+  this.timeout(20_000)
+  afterEach(() => {
+    for (const c of children) c.kill('SIGKILL')
+    children.clear()
+  })
+
+  it('prints the exports, serves the API and stops cleanly on SIGTERM (exit 0)', async () => {
+    const s = await start(['--port', '0'])
+    assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+    assert.equal(s.key, 'sandbox')
+    assert.match(s.stderr(), /Mackerel API on http:\/\/127\.0\.0\.1:\d+/)
+    const r = await call({url: s.url}, 'GET', '/api/v0/hosts', undefined, s.key)
+    assert.equal(r.status, 200)
+    assert.ok(r.body.hosts.length > 0)
+    const done = exited(s.child)
+    s.child.kill('SIGTERM')
+    assert.equal(await done, 0)
+  })
+
+  it('--no-seed, --hosts, --api-key and --fault; stops on SIGINT', async () => {
+    const s = await start(['--no-seed', '--hosts', '3', '--api-key', 'k-1', '--fault', 'GET /api/v0/org=503x1', '-q'], true)
+    assert.equal(s.key, 'k-1')
+    assert.equal(s.stderr(), '')
+    assert.equal((await call({url: s.url}, 'GET', '/api/v0/org', undefined, 'k-1')).status, 503)
+    assert.equal((await call({url: s.url}, 'GET', '/api/v0/org', undefined, 'k-1')).status, 200)
+    const hosts = (await call({url: s.url}, 'GET', '/api/v0/hosts?status=working&status=standby&status=maintenance&status=poweroff', undefined, 'k-1')).body.hosts
+    assert.equal(hosts.length, 3)
+    const done = exited(s.child)
+    s.child.kill('SIGINT')
+    assert.equal(await done, 0)
+  })
+
+  it('bad flag values are usage errors (exit 2, one mkr: line)', () => {
+    for (const args of [['--fault', '/api/v0/org'], ['--fault', '/x=teapot'], ['--port', '-1'], ['--port', '70000'], ['--hosts', 'many'], ['--api-key', '']]) {
+      const r = spawnSync(process.execPath, [RUN, 'sandbox', ...args], {env, encoding: 'utf8', timeout: 10_000})
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, /^mkr: /, args.join(' '))
+      assert.equal(r.stdout, '')
+    }
+  })
+
+  it('a port in use is an error (exit 1)', async () => {
+    const s = await start([])
+    try {
+      const port = new URL(s.url).port
+      const r = spawnSync(process.execPath, [RUN, 'sandbox', '--port', port], {env, encoding: 'utf8', timeout: 10_000})
+      assert.equal(r.status, 1)
+      assert.match(r.stderr, /^mkr: sandbox: cannot listen on 127\.0\.0\.1:\d+: address already in use/)
+    } finally {
+      const done = exited(s.child)
+      s.child.kill('SIGTERM')
+      await done
+    }
+  })
+})

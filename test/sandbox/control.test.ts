@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parseFaultFlag} from '../../src/sandbox/faults.js'
+import {startSandbox} from '../../src/sandbox/server.js'
+import {call, NOW_S, sandbox} from './helpers.js'
+
+type SB = Awaited<ReturnType<typeof sandbox>>
+
+describe('sandbox: faults, control routes, persistence', () => {
+  let sb: SB
+  beforeEach(async () => {
+    sb = await sandbox()
+  })
+  afterEach(() => sb.close())
+
+  describe('faults', () => {
+    it('status faults apply `times` times, then normal handling resumes', async () => {
+      sb.addFault({path: '/api/v0/org', status: 503, times: 2})
+      const a = await call(sb, 'GET', '/api/v0/org')
+      assert.equal(a.status, 503)
+      assert.ok(a.body.error.message)
+      assert.equal((await call(sb, 'GET', '/api/v0/org')).status, 503)
+      assert.equal((await call(sb, 'GET', '/api/v0/org')).status, 200)
+    })
+
+    it('match method, exact path, prefix* and * (all API routes, not control routes); custom body', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/hosts', status: 500})
+      assert.equal((await call(sb, 'GET', '/api/v0/hosts')).status, 200)
+      assert.equal((await call(sb, 'POST', '/api/v0/hosts', {name: 'a', meta: {}})).status, 500)
+      sb.clearFaults()
+      sb.addFault({path: '/api/v0/hosts/*', status: 429, body: '{"error":"slow down"}'})
+      assert.equal((await call(sb, 'GET', '/api/v0/hosts')).status, 200)
+      const limited = await call(sb, 'GET', '/api/v0/hosts/abc')
+      assert.equal(limited.status, 429)
+      assert.deepEqual(limited.body, {error: 'slow down'})
+      sb.clearFaults()
+      sb.addFault({path: '*', status: 502})
+      assert.equal((await call(sb, 'GET', '/api/v0/alerts')).status, 502)
+      assert.equal((await call(sb, 'GET', '/_sandbox/requests', undefined, null)).status, 200)
+    })
+
+    it('drop destroys the connection without an answer; delay answers normally afterwards', async () => {
+      sb.addFault({path: '/api/v0/org', drop: true, times: 1})
+      await assert.rejects(call(sb, 'GET', '/api/v0/org'), /socket hang up|ECONNRESET/)
+      assert.equal((await call(sb, 'GET', '/api/v0/org')).status, 200)
+      sb.addFault({path: '/api/v0/org', delayMs: 50, times: 1})
+      assert.equal((await call(sb, 'GET', '/api/v0/org')).status, 200)
+      assert.deepEqual(
+        sb.requests().map((r) => r.status),
+        [0, 200, 200],
+      )
+    })
+
+    it('faults from options and via POST/DELETE /_sandbox/faults; bad faults are 400', async () => {
+      const other = await sandbox({faults: [{path: '/api/v0/org', status: 504}]})
+      try {
+        assert.equal((await call(other, 'GET', '/api/v0/org')).status, 504)
+      } finally {
+        await other.close()
+      }
+      assert.deepEqual((await call(sb, 'POST', '/_sandbox/faults', {path: '/api/v0/org', status: 500, times: 1}, null)).body, {success: true})
+      assert.deepEqual((await call(sb, 'GET', '/_sandbox/faults', undefined, null)).body, [{path: '/api/v0/org', status: 500, times: 1}])
+      assert.equal((await call(sb, 'GET', '/api/v0/org')).status, 500)
+      await call(sb, 'POST', '/_sandbox/faults', {path: '/api/v0/org', status: 500}, null)
+      assert.deepEqual((await call(sb, 'DELETE', '/_sandbox/faults', undefined, null)).body, {success: true})
+      assert.equal((await call(sb, 'GET', '/api/v0/org')).status, 200)
+      for (const bad of [{}, {path: 'api'}, {path: '/x'}, {path: '/x', status: 99}, {path: '/x', drop: 'yes'}, {path: '/x', status: 500, times: 0}]) {
+        const r = await call(sb, 'POST', '/_sandbox/faults', bad, null)
+        assert.equal(r.status, 400, JSON.stringify(bad))
+        assert.ok(r.body.error.message)
+      }
+    })
+
+    it('parses the --fault flag syntax', () => {
+      const table: [string, unknown][] = [
+        ['/api/v0/org=503', {path: '/api/v0/org', status: 503}],
+        ['POST /api/v0/monitoring/checks/report=503x3', {path: '/api/v0/monitoring/checks/report', method: 'POST', status: 503, times: 3}],
+        ['*=drop', {path: '*', drop: true}],
+        ['get /api/v0/hosts*=dropx2', {path: '/api/v0/hosts*', method: 'GET', drop: true, times: 2}],
+        ['/api/v0/alerts=delay:2000', {path: '/api/v0/alerts', delayMs: 2000}],
+        ['/api/v0/alerts=delay:2000x1', {path: '/api/v0/alerts', delayMs: 2000, times: 1}],
+      ]
+      for (const [spec, want] of table) assert.deepEqual(parseFaultFlag(spec), want, spec)
+      for (const bad of ['/api/v0/org', 'api=503', '/x=boom', '/x=503x0', '/x=5033', 'GET  POST /x=503', '/x=delay:', '/x=099'])
+        assert.throws(() => parseFaultFlag(bad), /invalid --fault/, bad)
+    })
+  })
+
+  describe('control routes', () => {
+    it('GET /_sandbox/requests logs API requests with method, path, query, status, time', async () => {
+      await call(sb, 'GET', '/api/v0/hosts?status=working&service=demo')
+      await call(sb, 'GET', '/api/v0/hosts', undefined, null)
+      const r = await call(sb, 'GET', '/_sandbox/requests', undefined, null)
+      assert.deepEqual(r.body, [
+        {method: 'GET', path: '/api/v0/hosts', query: 'status=working&service=demo', status: 200, time: NOW_S * 1000},
+        {method: 'GET', path: '/api/v0/hosts', query: '', status: 401, time: NOW_S * 1000},
+      ])
+      await call(sb, 'DELETE', '/_sandbox/requests', undefined, null)
+      assert.deepEqual(sb.requests(), [])
+    })
+
+    it('GET /_sandbox/reports returns received reports; /_sandbox/state dumps the store', async () => {
+      const hostId = [...sb.store.hosts.values()][0].id
+      const rep = {source: {type: 'host', hostId}, name: 'x', status: 'OK', message: '', occurredAt: NOW_S}
+      await call(sb, 'POST', '/api/v0/monitoring/checks/report', {reports: [rep]})
+      const r = await call(sb, 'GET', '/_sandbox/reports', undefined, null)
+      assert.deepEqual(r.body, [{receivedAt: NOW_S, accepted: true, report: rep}])
+      const state = (await call(sb, 'GET', '/_sandbox/state', undefined, null)).body
+      assert.equal(state.version, 1)
+      assert.ok(state.hosts.some((h: any) => h.id === hostId))
+      assert.equal((await call(sb, 'GET', '/_sandbox/nothing', undefined, null)).status, 404)
+    })
+  })
+
+  describe('persistence', () => {
+    let dir: string
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'mkr-sandbox-'))
+    })
+    afterEach(() => rmSync(dir, {recursive: true, force: true}))
+
+    it('saves after writes and loads the same state on the next start', async () => {
+      const file = join(dir, 'state.json')
+      const a = await startSandbox({dataFile: file})
+      const created = await call(a, 'POST', '/api/v0/hosts', {name: 'persisted', meta: {x: 1}, roleFullnames: ['keep:me']})
+      await a.close()
+      assert.deepEqual(readdirSync(dir), ['state.json'])
+      const b = await startSandbox({dataFile: file})
+      try {
+        const h = (await call(b, 'GET', `/api/v0/hosts/${created.body.id}`)).body.host
+        assert.equal(h.name, 'persisted')
+        assert.deepEqual(h.roles, {keep: ['me']})
+        assert.deepEqual(h.meta, {x: 1})
+        const names = (await call(b, 'GET', '/api/v0/hosts')).body.hosts.map((x: any) => x.name)
+        assert.equal(names.filter((n: string) => n === 'web01').length, 1, 'not seeded twice')
+        assert.equal(JSON.parse(readFileSync(file, 'utf8')).version, 1)
+      } finally {
+        await b.close()
+      }
+    })
+
+    it('a file that is not a sandbox snapshot is an error', async () => {
+      const file = join(dir, 'bad.json')
+      writeFileSync(file, '{"hello":1}')
+      await assert.rejects(startSandbox({dataFile: file}), /not a sandbox data file/)
+      writeFileSync(file, '{')
+      await assert.rejects(startSandbox({dataFile: file}), /not valid JSON/)
+    })
+  })
+})

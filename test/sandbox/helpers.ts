@@ -1,0 +1,51 @@
+// Test helpers: start a sandbox with a fixed clock, and call it with node:http (not fetch, so a nock
+// activated by another suite can never intercept these calls).
+import {request} from 'node:http'
+import {startSandbox, type Sandbox, type SandboxOptions} from '../../src/sandbox/server.js'
+
+/** A fixed "now" for tests: 2025-06-10T12:00:00Z. */
+export const NOW_S = 1_749_556_800
+
+export interface Reply {
+  status: number
+  body: any
+  text: string
+}
+
+export function call(sb: {url: string; apiKey?: string}, method: string, path: string, body?: unknown, key: string | null = sb.apiKey ?? 'sandbox'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+    const headers: Record<string, string> = {}
+    if (key !== null) headers['X-Api-Key'] = key
+    if (text !== undefined) headers['Content-Type'] = 'application/json'
+    const req = request(sb.url + path, {method, headers, agent: false}, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => {
+        const t = Buffer.concat(chunks).toString('utf8')
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(t)
+        } catch {
+          parsed = undefined
+        }
+        resolve({status: res.statusCode ?? 0, body: parsed, text: t})
+      })
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    if (text !== undefined) req.write(text)
+    req.end()
+  })
+}
+
+export function errorOf(message: string): {error: {message: string}} {
+  return {error: {message}}
+}
+
+/** A sandbox on a random port whose clock reads `clock.ms` (change it to move time). */
+export async function sandbox(opts: SandboxOptions = {}): Promise<Sandbox & {clock: {ms: number}}> {
+  const clock = {ms: NOW_S * 1000}
+  const sb = await startSandbox({now: () => clock.ms, ...opts})
+  return Object.assign(sb, {clock})
+}
