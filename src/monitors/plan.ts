@@ -129,8 +129,10 @@ export interface ApplyResult {
   applied: Applied[]
   /** the write that failed, if any */
   failed?: {action: Action; error: Error; outcome: 'not applied' | 'unknown'}
-  /** writes never attempted because an earlier one failed */
+  /** writes never attempted because an earlier one failed or the run was interrupted */
   skipped: Action[]
+  /** stopped between two writes on request (Ctrl-C) */
+  interrupted?: true
 }
 
 /** Whether a failed write may still have taken effect. */
@@ -147,11 +149,18 @@ export async function applyPlan(
   plan: Plan,
   ops: WriteOps,
   onStep?: (step: number, total: number, a: Action) => void,
+  /** asked before each write: true stops there (the write in flight always completes) */
+  stop?: () => boolean,
 ): Promise<ApplyResult> {
   const result: ApplyResult = {applied: [], skipped: []}
   const total = plan.actions.length
   for (let i = 0; i < total; i++) {
     const a = plan.actions[i]
+    if (stop?.()) {
+      result.interrupted = true
+      result.skipped = plan.actions.slice(i)
+      break
+    }
     onStep?.(i + 1, total, a)
     try {
       if (a.kind === 'create') {
@@ -187,17 +196,22 @@ export function appliedSummary(r: ApplyResult): string {
   return `${n('create')} created, ${n('update')} updated, ${n('delete')} deleted`
 }
 
-/** What happened, for stderr, after a failure: applied, failed, not applied. */
+function totalOf(r: ApplyResult): number {
+  return r.applied.length + (r.failed ? 1 : 0) + r.skipped.length
+}
+
+/** What happened, for stderr, after a failure or an interruption: applied, failed, not applied. */
 export function failureReport(r: ApplyResult): string {
-  if (!r.failed) return ''
-  const total = r.applied.length + 1 + r.skipped.length
-  let out = `Applied ${r.applied.length} of ${total} changes before the failure${r.applied.length ? ':' : '.'}\n`
+  if (!r.failed && !r.interrupted) return ''
+  const why = r.failed ? 'the failure' : 'the interruption'
+  let out = `Applied ${r.applied.length} of ${totalOf(r)} changes before ${why}${r.applied.length ? ':' : '.'}\n`
   for (const x of r.applied) out += `  ${appliedLine(x)}\n`
   const f = r.failed
-  out +=
-    f.outcome === 'unknown'
-      ? `Unknown outcome (the request was sent but no usable answer came back; it may have been applied):\n  ${actionTitle(f.action)}\n`
-      : `Failed (not applied):\n  ${actionTitle(f.action)}\n`
+  if (f)
+    out +=
+      f.outcome === 'unknown'
+        ? `Unknown outcome (the request was sent but no usable answer came back; it may have been applied):\n  ${actionTitle(f.action)}\n`
+        : `Failed (not applied):\n  ${actionTitle(f.action)}\n`
   if (r.skipped.length) {
     out += `Not applied (${r.skipped.length}):\n`
     for (const a of r.skipped) out += `  ${actionTitle(a)}\n`
@@ -205,10 +219,16 @@ export function failureReport(r: ApplyResult): string {
   return out
 }
 
-/** The error push exits with after a failed write. */
+/** The error push exits with after a failed write (or 130 after an interruption). */
 export function failureError(r: ApplyResult): CliError {
-  const f = r.failed!
-  const total = r.applied.length + 1 + r.skipped.length
+  const total = totalOf(r)
+  const f = r.failed
+  if (!f) {
+    return new CliError(`push interrupted after ${r.applied.length} of ${total} changes`, {
+      exitCode: 130,
+      hint: 'the changes listed as applied are live; run `mkr monitors push` again to send the rest',
+    })
+  }
   return new CliError(`push stopped after ${r.applied.length} of ${total} changes: ${actionTitle(f.action)} failed: ${f.error.message}`, {
     hint:
       (f.outcome === 'unknown' ? 'check with `mkr monitors diff` whether it took effect; ' : '') +

@@ -40,6 +40,11 @@ export interface Io {
   progress?: (line: string | undefined) => void
   /** asks yes/no on a terminal; undefined when there is no terminal to ask on */
   confirm?: (message: string) => Promise<boolean>
+  /**
+   * While `fn` runs, a first Ctrl-C only sets the flag `interrupted()` reads (so a push stops between
+   * two writes and reports); a second one ends the process.
+   */
+  interruptible?: <T>(fn: (interrupted: () => boolean) => Promise<T>) => Promise<T>
 }
 
 // ---------------------------------------------------------------------------------------------- list
@@ -174,20 +179,23 @@ export async function runPush(client: ApiClient, opts: PushOptions, io: Io): Pro
     if (!(await io.confirm(question))) throw new CliError('push canceled: nothing was changed')
   }
 
-  const result = await applyPlan(
-    plan,
-    {
-      create: (body) => createMonitor(client, body),
-      update: (id, body) => updateMonitor(client, id, body),
-      delete: (id) => deleteMonitor(client, id),
-    },
-    (step, total, a) => {
-      io.progress?.(`[${step}/${total}] ${actionTitle(a)}…`)
-      if (opts.verbose) io.err(`${a.kind === 'create' ? 'POST /api/v0/monitors' : `${a.kind === 'update' ? 'PUT' : 'DELETE'} /api/v0/monitors/${a.id}`}\n`)
-    },
-  )
+  const apply = (interrupted: () => boolean) =>
+    applyPlan(
+      plan,
+      {
+        create: (body) => createMonitor(client, body),
+        update: (id, body) => updateMonitor(client, id, body),
+        delete: (id) => deleteMonitor(client, id),
+      },
+      (step, total, a) => {
+        io.progress?.(`[${step}/${total}] ${actionTitle(a)}…`)
+        if (opts.verbose) io.err(`${a.kind === 'create' ? 'POST /api/v0/monitors' : `${a.kind === 'update' ? 'PUT' : 'DELETE'} /api/v0/monitors/${a.id}`}\n`)
+      },
+      interrupted,
+    )
+  const result = io.interruptible ? await io.interruptible(apply) : await apply(() => false)
   io.progress?.(undefined)
-  if (result.failed) {
+  if (result.failed || result.interrupted) {
     io.err(failureReport(result))
     throw failureError(result)
   }

@@ -36,6 +36,20 @@ export async function terminalIo(opts: {quiet?: boolean; color: boolean}): Promi
             progressShown = true
           }
         : undefined,
+    interruptible: async (fn) => {
+      let interrupted = false
+      const onSigint = () => {
+        if (interrupted) process.exit(130)
+        interrupted = true
+        err('mkr: interrupted: stopping after the change in progress (Ctrl-C again to quit at once)\n')
+      }
+      process.on('SIGINT', onSigint)
+      try {
+        return await fn(() => interrupted)
+      } finally {
+        process.off('SIGINT', onSigint)
+      }
+    },
     confirm: interactive
       ? async (message) => {
           const {confirm} = await import('@inquirer/prompts')

@@ -99,6 +99,34 @@ describe('applying a push plan', () => {
     )
   })
 
+  it('an interruption stops between two writes and reports the rest as not applied (exit 130)', async () => {
+    let stopNow = false
+    const calls: string[] = []
+    const r = await applyPlan(
+      plan,
+      {
+        create: async (b) => {
+          calls.push('create')
+          stopNow = true // Ctrl-C while the create is in flight: it completes, nothing after it starts
+          return {...b, id: 'n1'}
+        },
+        update: async () => calls.push('update'),
+        delete: async () => calls.push('delete'),
+      },
+      undefined,
+      () => stopNow,
+    )
+    assert.deepEqual(calls, ['create'])
+    assert.equal(r.interrupted, true)
+    assert.equal(
+      failureReport(r),
+      'Applied 1 of 3 changes before the interruption:\n  created "new" (connectivity, id n1)\nNot applied (2):\n  update "edit" (connectivity, id r2)\n  delete "drop" (connectivity, id r3)\n',
+    )
+    const e = failureError(r)
+    assert.equal(e.message, 'push interrupted after 1 of 3 changes')
+    assert.equal(e.exitCode, 130)
+  })
+
   it('a write that was sent but got no answer has an unknown outcome', () => {
     assert.equal(failureOutcome(new ApiError('POST', '/x', 500, 'oops')), 'not applied')
     assert.equal(failureOutcome(new NetworkError('POST', '/x', 'refused', true)), 'not applied')
