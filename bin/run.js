@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// dist/mkr.js bundles @oclif/core with every command (see scripts/build.js).
+import {execute} from '../dist/mkr.js'
 
 await execute({dir: import.meta.url})

@@ -1,9 +1,67 @@
 #!/usr/bin/env node
-// Compiles src/ to dist/ (what bin/run.js loads). Incremental, so repeated runs are cheap.
-import {spawnSync} from 'node:child_process'
-import {createRequire} from 'node:module'
+// Builds dist/mkr.js: one esbuild bundle of @oclif/core and every command, found in src/commands and
+// exported as COMMANDS (oclif's "explicit" command discovery). Loading one pre-linked file instead of
+// ~200 modules is what keeps start-up near `node -e 0`; modules imported lazily (undici, chalk,
+// cli-table3, prompts, the API client) become chunks loaded only when used. Type checking is tsc's job
+// (`npm run typecheck`), not this script's.
+import {build} from 'esbuild'
+import {readdirSync, rmSync} from 'node:fs'
+import {dirname, join, relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
-const require = createRequire(import.meta.url)
-const tsc = require.resolve('typescript/bin/tsc')
-const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {stdio: 'inherit'})
-process.exit(r.status ?? 1)
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const commandsDir = join(root, 'src', 'commands')
+
+function list(dir) {
+  const out = []
+  for (const e of readdirSync(dir, {withFileTypes: true})) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...list(p))
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p)
+  }
+  return out.sort()
+}
+
+/** src/commands/monitors/pull.ts -> monitors:pull; monitors/index.ts -> monitors */
+export const commandId = (file) =>
+  relative(commandsDir, file).replace(/\.ts$/, '').replace(/(^|\/)index$/, '').replaceAll('/', ':')
+
+const files = list(commandsDir)
+const entry = [
+  "export {execute} from '@oclif/core'",
+  ...files.map((f, i) => `import C${i} from './${relative(root, f)}'`),
+  `export const COMMANDS = {${files.map((f, i) => `${JSON.stringify(commandId(f))}: C${i}`).join(', ')}}`,
+].join('\n')
+
+rmSync(join(root, 'dist'), {recursive: true, force: true})
+try {
+  await build({
+    entryPoints: ['mkr-entry'],
+    plugins: [
+      {
+        name: 'entry',
+        setup(b) {
+          b.onResolve({filter: /^mkr-entry$/}, () => ({path: join(root, 'mkr-entry.ts'), namespace: 'entry'}))
+          b.onLoad({filter: /.*/, namespace: 'entry'}, () => ({contents: entry, loader: 'ts', resolveDir: root}))
+        },
+      },
+    ],
+    // oclif only reaches for these in development setups; never bundle a compiler
+    external: ['typescript', 'ts-node', 'tsx', 'esbuild'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    splitting: true,
+    minify: true,
+    keepNames: true,
+    outdir: join(root, 'dist'),
+    entryNames: 'mkr',
+    chunkNames: 'chunks/[name]-[hash]',
+    // CommonJS dependencies (oclif) call require(); give the ESM bundle one
+    banner: {js: "import {createRequire as __mkrRequire} from 'node:module';const require=__mkrRequire(import.meta.url);"},
+    logLevel: 'warning',
+  })
+} catch {
+  process.exit(1)
+}

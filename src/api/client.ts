@@ -37,6 +37,7 @@ export interface RequestOptions {
   budgetMs?: number
 }
 
+/** Our version, from package.json: two levels up from src/api and from dist/chunks. */
 let version = '0.0.0'
 try {
   version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version
@@ -57,9 +58,10 @@ const NEVER_SENT = new Set([
 type Dispatcher = object
 let agentPromise: Promise<Dispatcher> | undefined
 function sharedAgent(connectTimeoutMs: number, attemptTimeoutMs: number): Promise<Dispatcher> {
+  // undici is CommonJS: bundled, its exports arrive on `default`; unbundled (tests), as named exports
   agentPromise ??= import('undici').then(
-    ({Agent}) =>
-      new Agent({
+    (mod) =>
+      new (mod.Agent ?? (mod as unknown as {default: typeof mod}).default.Agent)({
         connect: {timeout: connectTimeoutMs},
         headersTimeout: attemptTimeoutMs,
         bodyTimeout: attemptTimeoutMs,
