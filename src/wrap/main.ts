@@ -1,0 +1,562 @@
+// `mkr wrap`: runs a job and reports its outcome as a check monitoring result. The job comes first:
+// it runs whatever is wrong with the config, key, host id or API, and wrap exits with its exit code.
+// This module never loads the config parser or the API client unless something is to be sent, so
+// `mkr wrap -- true` stays cheap.
+import {randomUUID} from 'node:crypto'
+import {hostname} from 'node:os'
+import {constants} from 'node:os'
+import type {CheckReport, CheckStatus} from '../api/checks.js'
+import type {ApiClient} from '../api/client.js'
+import type {Settings} from '../config/index.js'
+import {parseWrapArgs, WrapUsageError, type WrapOptions} from './args.js'
+import {Capture} from './capture.js'
+import {decide, type Decision} from './decide.js'
+import type {Delivery} from './deliver.js'
+import {formatDuration, notificationIntervalMinutes} from './duration.js'
+import {defaultSpoolDir, defaultStateDir, writeFileAtomic} from './files.js'
+import {defaultLockPath, type Lock, type LockRecord, tryLock} from './lock.js'
+import {makeLog, type WrapLog} from './log.js'
+import {buildMessage} from './message.js'
+import {defaultCheckName, stableFraction} from './names.js'
+import {startJob, type ForwardedSignal, type RunResult} from './runner.js'
+import {spooledFiles} from './spool.js'
+import {loadState, saveState, type WrapState} from './state.js'
+
+export interface SignalSource {
+  on(event: ForwardedSignal, listener: (sig: ForwardedSignal) => void): unknown
+  removeListener(event: ForwardedSignal, listener: (sig: ForwardedSignal) => void): unknown
+}
+
+export interface WrapIO {
+  env: NodeJS.ProcessEnv
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  signals: SignalSource
+  now?: () => number
+  /** prints the command's help (the oclif command provides it) */
+  help?: () => Promise<void>
+}
+
+/** Exit code when --on-locked report found the lock held (EX_TEMPFAIL: try again later). */
+export const EXIT_LOCKED = 75
+const SIGNALS: ForwardedSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT']
+const FLUSH_BUDGET_MS = 10_000
+
+const signum = (sig: ForwardedSignal) => constants.signals[sig]
+
+/** Routes the four signals to whatever the current phase does with them; wrap never dies from them. */
+class SignalHub {
+  handler: (sig: ForwardedSignal) => void = () => {}
+  private readonly listener = (sig: ForwardedSignal) => this.handler(sig)
+  constructor(private readonly source: SignalSource) {
+    for (const s of SIGNALS) source.on(s, this.listener)
+  }
+
+  /** Sleeps; resolves early with the signal if one arrives. */
+  sleep(ms: number): Promise<ForwardedSignal | undefined> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(undefined), ms)
+      this.handler = (sig) => {
+        clearTimeout(t)
+        resolve(sig)
+      }
+    })
+  }
+
+  dispose(): void {
+    for (const s of SIGNALS) this.source.removeListener(s, this.listener)
+  }
+}
+
+/** Config, host id and API client, each resolved on first use, problems logged once. */
+class Context {
+  private settingsP?: Promise<Settings>
+  private hostP?: Promise<string | undefined>
+  private clientP?: Promise<{client: ApiClient; apiBase: string} | undefined>
+  private used = false
+
+  constructor(
+    private readonly o: WrapOptions,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly log: WrapLog,
+  ) {}
+
+  settings(): Promise<Settings> {
+    this.settingsP ??= import('../config/index.js').then(({resolveSettings}) => {
+      const s = resolveSettings({conf: this.o.conf, apibase: this.o.apibase}, this.env)
+      if (s.confError) this.log.error(`${s.confError.message} (the config is ignored)`)
+      return s
+    })
+    return this.settingsP
+  }
+
+  /** --host, else the agent's id file; undefined (logged) when neither works. */
+  hostId(logMissing = true): Promise<string | undefined> {
+    if (this.o.host) return Promise.resolve(this.o.host)
+    this.hostP ??= this.settings().then(async (s) => {
+      const {readHostId} = await import('../config/index.js')
+      try {
+        return readHostId(s.root)
+      } catch (error) {
+        if (logMissing) this.log.error(`${(error as Error).message}; pass the host id with --host to report`)
+        return undefined
+      }
+    })
+    return this.hostP
+  }
+
+  client(): Promise<{client: ApiClient; apiBase: string} | undefined> {
+    this.clientP ??= this.settings().then(async (s) => {
+      if (!s.apiKey) {
+        this.log.error(
+          `no API key: MACKEREL_APIKEY is not set and ${s.confPath} has no apikey; export MACKEREL_APIKEY='<your API key>' or set apikey in the agent config (--conf FILE)`,
+        )
+        return undefined
+      }
+      const {checkApiBase} = await import('../config/index.js')
+      let url: URL
+      try {
+        const c = checkApiBase(s.apiBase)
+        if (c.warning) this.log.error(`warning: ${c.warning}`)
+        url = c.url
+      } catch (error) {
+        this.log.error((error as Error).message)
+        return undefined
+      }
+      const {ApiClient} = await import('../api/client.js')
+      this.used = true
+      const debug = this.env.DEBUG
+      const client = new ApiClient({
+        apiBase: url.href,
+        apiKey: s.apiKey,
+        onRetry: debug ? (r) => this.log.error(`debug: ${r.method} ${r.path}: ${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`) : undefined,
+      })
+      return {client, apiBase: url.href}
+    })
+    return this.clientP
+  }
+
+  async close(): Promise<void> {
+    if (!this.used) return
+    const {closeAgent} = await import('../api/client.js')
+    await closeAgent()
+  }
+}
+
+export interface ResultJson {
+  name: string
+  command: string[]
+  hostId: string | null
+  runId: string
+  skipped?: string
+  exitCode: number | null
+  code?: number | null
+  signal?: number | null
+  signalName?: string | null
+  startError?: string
+  timedOut?: boolean
+  startedAt?: string
+  endedAt?: string
+  durationMs?: number
+  userTimeMs?: number | null
+  systemTimeMs?: number | null
+  status?: CheckStatus
+  /** a report was due */
+  report: boolean
+  /** the report arrived at Mackerel */
+  delivered: boolean
+  delivery: Delivery | 'not-sent'
+}
+
+export async function runWrap(argv: readonly string[], io: WrapIO): Promise<number> {
+  let o: WrapOptions
+  try {
+    o = parseWrapArgs(argv)
+  } catch (error) {
+    if (!(error instanceof WrapUsageError)) throw error
+    io.stderr.write(`mkr wrap: ${error.message}\n`)
+    return 2
+  }
+  if (o.help) {
+    await io.help?.()
+    return 0
+  }
+  const log = makeLog(io.stderr, o.quiet)
+  const ctx = new Context(o, io.env, log)
+  const hub = new SignalHub(io.signals)
+  try {
+    return o.flush ? await flushOnly(o, io, ctx, log) : await wrapJob(o, io, ctx, log, hub)
+  } finally {
+    hub.dispose()
+    await ctx.close()
+  }
+}
+
+async function flushOnly(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog): Promise<number> {
+  const spoolDir = o.spoolDir ?? defaultSpoolDir(io.env)
+  if (spooledFiles(spoolDir).length === 0) {
+    log.info(`nothing spooled in ${spoolDir}`)
+    return 0
+  }
+  const c = await ctx.client()
+  if (!c) return 1
+  const {flushSpool} = await import('./deliver.js')
+  const r = await flushSpool({...c, spoolDir, budgetMs: o.reportTimeoutMs, log, now: io.now ?? Date.now})
+  log.info(`sent ${r.sent} spooled report(s)${r.dropped ? `, dropped ${r.dropped} too old` : ''}${r.remaining ? `, ${r.remaining} still waiting` : ''}`)
+  return r.remaining > 0 ? 1 : 0
+}
+
+function writeResultJson(path: string | undefined, r: ResultJson, log: WrapLog): void {
+  if (!path) return
+  try {
+    writeFileAtomic(path, JSON.stringify(r, null, 2) + '\n', 0o644)
+  } catch (error) {
+    log.error(`cannot write --result-json ${path}: ${(error as Error).message}`)
+  }
+}
+
+async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, hub: SignalHub): Promise<number> {
+  const env = io.env
+  const now = io.now ?? Date.now
+  const name = o.name ?? defaultCheckName(o.command)
+  const runId = randomUUID()
+  const stateDir = o.stateDir ?? defaultStateDir(env)
+  const spoolDir = o.spoolDir ?? defaultSpoolDir(env)
+  const base: Pick<ResultJson, 'name' | 'command' | 'runId'> = {name, command: o.command, runId}
+  const skip = async (why: string, code = 0): Promise<number> => {
+    log.info(`skipped ${name}: ${why}`)
+    writeResultJson(o.resultJson, {...base, hostId: o.host ?? null, skipped: why, exitCode: null, report: false, delivered: false, delivery: 'not-sent'}, log)
+    return code
+  }
+
+  // --if-status / --on-change: mackerel-agent action hooks
+  const agentStatus = env.MACKEREL_STATUS
+  if (o.ifStatus) {
+    if (!agentStatus) return skip('MACKEREL_STATUS is not set (--if-status is for mackerel-agent action hooks)')
+    if (!o.ifStatus.includes(agentStatus.toUpperCase() as CheckStatus))
+      return skip(`MACKEREL_STATUS is ${agentStatus}, not one of ${o.ifStatus.join(',')} (--if-status)`)
+  }
+  if (o.onChange) {
+    if (!agentStatus) return skip('MACKEREL_STATUS is not set (--on-change is for mackerel-agent action hooks)')
+    let previous = env.MACKEREL_PREVIOUS_STATUS
+    if (previous === undefined) {
+      // an agent that does not tell the previous status: compare with the last run's
+      const host = await ctx.hostId(false)
+      if (host !== undefined) {
+        const {state} = loadState(stateDir, host, name)
+        previous = state.agentStatus
+        try {
+          saveState(stateDir, {...state, agentStatus})
+        } catch (error) {
+          log.error(`cannot save state: ${(error as Error).message}`)
+        }
+      }
+    }
+    if (previous !== undefined && previous.toUpperCase() === agentStatus.toUpperCase())
+      return skip(`MACKEREL_STATUS is still ${agentStatus} (--on-change)`)
+  }
+
+  // --jitter: a stable delay per host and name, before the lock and not counted in the duration
+  if (o.jitterMs && o.jitterMs > 0) {
+    const host = (await ctx.hostId(false)) ?? hostname()
+    const delay = Math.floor(stableFraction(`${host}\0${name}`) * o.jitterMs)
+    const sig = await hub.sleep(delay)
+    if (sig) {
+      log.error(`${sig} before the command started: not running it`)
+      return 128 + signum(sig)
+    }
+  }
+
+  // --lock
+  let lock: Lock | undefined
+  if (o.lock) {
+    const path = o.lockPath ?? defaultLockPath(stateDir, name)
+    for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
+      let t: ReturnType<typeof tryLock>
+      try {
+        t = tryLock(path, name, now())
+      } catch (error) {
+        log.error(`cannot use the lock ${path} (${(error as Error).message}): running without it`)
+        break
+      }
+      if ('lock' in t) {
+        lock = t.lock
+        break
+      }
+      const who = describeHolder(t.holder)
+      if (o.onLocked === 'skip') return skip(`the previous run is still running (${who}; lock ${path})`)
+      if (o.onLocked === 'report') {
+        const line = `skipped: the previous run is still running (${who})`
+        log.error(`${name}: ${line}; lock ${path}`)
+        await reportOnly(o, io, ctx, log, hub, {name, runId, stateDir, spoolDir, line})
+        writeResultJson(o.resultJson, {...base, hostId: o.host ?? null, skipped: line, exitCode: EXIT_LOCKED, report: true, delivered: false, delivery: 'not-sent'}, log)
+        return EXIT_LOCKED
+      }
+      const sig = await hub.sleep(wait)
+      if (sig) {
+        log.error(`${sig} while waiting for the lock ${path}: not running the command`)
+        return 128 + signum(sig)
+      }
+    }
+  }
+
+  try {
+    // spooled reports go out while the job runs (before this run's report, which waits for them)
+    const flushAbort = new AbortController()
+    let flushP: Promise<unknown> = Promise.resolve()
+
+    const capture = o.detail ? new Capture() : undefined
+    const job = startJob({
+      command: o.command,
+      env: {...env, MKR_WRAP_NAME: name, MKR_WRAP_RUN_ID: runId},
+      stdout: io.stdout,
+      stderr: io.stderr,
+      capture,
+      timeoutMs: o.timeoutMs,
+      killAfterMs: o.killAfterMs,
+      onSpawn: (pid) => lock?.setJob(pid),
+      now,
+    })
+    hub.handler = (sig) => job.forward(sig)
+    if (spooledFiles(spoolDir).length > 0) {
+      flushP = (async () => {
+        const c = await ctx.client()
+        if (!c) return
+        const {flushSpool} = await import('./deliver.js')
+        await flushSpool({...c, spoolDir, budgetMs: Math.min(FLUSH_BUDGET_MS, o.reportTimeoutMs), log, now, signal: flushAbort.signal})
+      })().catch((error) => log.error(`sending spooled reports failed: ${(error as Error).message}`))
+    }
+    const result = await job.done
+    const deadline = Date.now() + o.reportTimeoutMs
+    const abort = new AbortController()
+    hub.handler = () => {
+      abort.abort()
+      flushAbort.abort()
+    }
+
+    // What is there to tell? Without --auto-close/--fail-after a success needs no state, no config.
+    const quick = decide({result, warning: o.warning, autoClose: o.autoClose, statusOn: o.statusOn, timeoutMs: o.timeoutMs, maxDurationMs: o.maxDurationMs})
+    const stateful = o.autoClose || o.failAfter !== undefined
+    let hostId: string | undefined
+    let state: WrapState | undefined
+    let decision: Decision = quick
+    if (quick.send || stateful || o.annotate.length > 0) {
+      hostId = await ctx.hostId(quick.send || o.autoClose)
+      if (hostId !== undefined) {
+        const l = loadState(stateDir, hostId, name)
+        if (l.error) log.error(`${l.error} (previous status unknown)`)
+        state = l.state
+        decision = decide({...quickInput(o, result), prev: state})
+      }
+    }
+
+    let delivery: Delivery | 'not-sent' = 'not-sent'
+    let message: string | undefined
+    if (decision.send) {
+      message = buildMessage({
+        statusLine: decision.statusLine,
+        note: o.note,
+        info: `Host: ${hostname()}, duration: ${formatDuration(result.durationMs)}`,
+        command: o.command,
+        output: capture?.result(),
+      })
+      const report: CheckReport = {
+        source: {type: 'host', hostId: hostId ?? ''},
+        name,
+        status: decision.status,
+        message,
+        occurredAt: Math.floor(now() / 1000),
+      }
+      const ni = o.notificationIntervalMs === undefined ? undefined : notificationIntervalMinutes(o.notificationIntervalMs)
+      if (ni !== undefined) report.notificationInterval = ni
+      delivery = await send(report, {hostId, ctx, log, spoolDir, runId, deadline, flushP, abort: abort.signal, now})
+    }
+    await settle(flushP, deadline) // spooled reports: bounded by this run's budget
+
+    if (hostId !== undefined && state) {
+      const next: WrapState = {...state, failures: decision.failures, lastExitCode: result.exitCode, lastRunAt: now()}
+      if (delivery === 'delivered' || delivery === 'spooled') {
+        next.reported = decision.status
+        next.reportedAt = now()
+      }
+      try {
+        saveState(stateDir, next)
+      } catch (error) {
+        log.error(`cannot save state: ${(error as Error).message}`)
+      }
+    }
+
+    if (o.annotate.length > 0) await annotate(o, {ctx, log, name, result, decision, message, deadline, hostId})
+
+    writeResultJson(
+      o.resultJson,
+      {
+        ...base,
+        hostId: hostId ?? o.host ?? null,
+        exitCode: result.exitCode,
+        code: result.code,
+        signal: result.signal,
+        signalName: result.signalName,
+        ...(result.startError ? {startError: result.startError.message} : {}),
+        timedOut: result.timedOut,
+        startedAt: new Date(result.startedAt).toISOString(),
+        endedAt: new Date(result.endedAt).toISOString(),
+        durationMs: Math.round(result.durationMs),
+        userTimeMs: result.userMs ?? null,
+        systemTimeMs: result.systemMs ?? null,
+        status: decision.status,
+        report: decision.send,
+        delivered: delivery === 'delivered',
+        delivery,
+      },
+      log,
+    )
+    // like mkr: a failed job's status line, plain, as the last line on stderr
+    if (result.exitCode !== 0) io.stderr.write(`${decision.statusLine}\n`)
+    return result.exitCode
+  } finally {
+    lock?.release()
+  }
+}
+
+function quickInput(o: WrapOptions, result: RunResult) {
+  return {
+    result,
+    warning: o.warning,
+    autoClose: o.autoClose,
+    statusOn: o.statusOn,
+    timeoutMs: o.timeoutMs,
+    maxDurationMs: o.maxDurationMs,
+    failAfter: o.failAfter,
+  }
+}
+
+function describeHolder(h: LockRecord | undefined): string {
+  if (!h) return 'holder unknown'
+  const job = h.jobPid ? `, job pid ${h.jobPid}` : ''
+  return `pid ${h.pid}${job} on ${h.host} since ${new Date(h.since).toISOString()}`
+}
+
+/** Waits for a promise, but not past the deadline. */
+function settle(p: Promise<unknown>, deadline: number): Promise<unknown> {
+  const ms = deadline - Date.now()
+  if (ms <= 0) return Promise.resolve()
+  let t: NodeJS.Timeout
+  return Promise.race([p, new Promise((r) => (t = setTimeout(r, ms)))]).finally(() => clearTimeout(t))
+}
+
+interface SendContext {
+  hostId: string | undefined
+  ctx: Context
+  log: WrapLog
+  spoolDir: string
+  runId: string
+  deadline: number
+  flushP: Promise<unknown>
+  abort: AbortSignal
+  now: () => number
+}
+
+async function send(report: CheckReport, s: SendContext): Promise<Delivery> {
+  const {logLost, deliverReport} = await import('./deliver.js')
+  if (s.hostId === undefined) {
+    logLost(s.log, `cannot send the report for ${report.name}: no host id`, report)
+    return 'lost'
+  }
+  const c = await s.ctx.client()
+  if (!c) {
+    logLost(s.log, `cannot send the report for ${report.name}`, report)
+    return 'lost'
+  }
+  await settle(s.flushP, s.deadline)
+  return deliverReport(report, {
+    ...c,
+    spoolDir: s.spoolDir,
+    budgetMs: s.deadline - Date.now(),
+    runId: s.runId,
+    log: s.log,
+    now: s.now,
+    signal: s.abort,
+  })
+}
+
+/** --on-locked report: a failure report saying the run was skipped. */
+async function reportOnly(
+  o: WrapOptions,
+  io: WrapIO,
+  ctx: Context,
+  log: WrapLog,
+  hub: SignalHub,
+  r: {name: string; runId: string; stateDir: string; spoolDir: string; line: string},
+): Promise<void> {
+  const now = io.now ?? Date.now
+  const abort = new AbortController()
+  hub.handler = () => abort.abort()
+  const hostId = await ctx.hostId()
+  const status: CheckStatus = o.warning ? 'WARNING' : 'CRITICAL'
+  const report: CheckReport = {
+    source: {type: 'host', hostId: hostId ?? ''},
+    name: r.name,
+    status,
+    message: buildMessage({statusLine: r.line, note: o.note, info: `Host: ${hostname()}`, command: o.command}),
+    occurredAt: Math.floor(now() / 1000),
+  }
+  const ni = o.notificationIntervalMs === undefined ? undefined : notificationIntervalMinutes(o.notificationIntervalMs)
+  if (ni !== undefined) report.notificationInterval = ni
+  const delivery = await send(report, {
+    hostId,
+    ctx,
+    log,
+    spoolDir: r.spoolDir,
+    runId: r.runId,
+    deadline: Date.now() + o.reportTimeoutMs,
+    flushP: Promise.resolve(),
+    abort: abort.signal,
+    now,
+  })
+  if (hostId !== undefined && delivery !== 'lost') {
+    const {state} = loadState(r.stateDir, hostId, r.name)
+    try {
+      saveState(r.stateDir, {...state, reported: status, reportedAt: now()})
+    } catch (error) {
+      log.error(`cannot save state: ${(error as Error).message}`)
+    }
+  }
+}
+
+async function annotate(
+  o: WrapOptions,
+  a: {ctx: Context; log: WrapLog; name: string; result: RunResult; decision: Decision; message?: string; deadline: number; hostId?: string},
+): Promise<void> {
+  const c = await a.ctx.client()
+  if (!c) {
+    a.log.error(`cannot post the --annotate annotation for ${a.name}`)
+    return
+  }
+  const {createAnnotation} = await import('../api/annotations.js')
+  const cut = (s: string, n: number) => (Array.from(s).length <= n ? s : Array.from(s).slice(0, n - 1).join('') + '…')
+  const title = cut(`${a.name}: ${a.decision.status} ${a.decision.statusLine} (${formatDuration(a.result.durationMs)})`, 250)
+  const description = cut(
+    a.message ??
+      buildMessage({
+        statusLine: a.decision.statusLine,
+        note: o.note,
+        info: `Host: ${hostname()}, duration: ${formatDuration(a.result.durationMs)}`,
+        command: o.command,
+      }),
+    1024,
+  )
+  const from = Math.floor(a.result.startedAt / 1000)
+  const to = Math.max(from, Math.ceil(a.result.endedAt / 1000))
+  for (const t of o.annotate) {
+    try {
+      await createAnnotation(
+        c.client,
+        {title, description, from, to, service: t.service, ...(t.roles ? {roles: t.roles} : {})},
+        {budgetMs: Math.max(5000, a.deadline - Date.now())},
+      )
+    } catch (error) {
+      a.log.error(`cannot post the annotation for ${a.name} to ${t.service}: ${(error as Error).message}`)
+    }
+  }
+}
