@@ -310,7 +310,7 @@ export class Store {
     h.isRetired = true
     h.retiredAt = this.now()
     for (const a of this.alerts.values())
-      if (a.hostId === h.id && a.status !== 'OK') this.closeAlert(a.id, 'host retired', 'hostRetire')
+      if (a.hostId === h.id && a.status !== 'OK') this.closeAlert(a.id, undefined, 'hostRetire')
   }
 
   listHosts(f: HostFilter = {}): HostRecord[] {
@@ -360,7 +360,7 @@ export class Store {
   addMonitor(m: Obj & {type: string}): Monitor {
     const id = typeof m.id === 'string' ? m.id : this.newId()
     this.ids.add(id)
-    const mon = {...m, id} as Monitor
+    const mon = {id, ...m} as Monitor
     this.monitors.set(id, mon)
     return mon
   }
@@ -432,11 +432,11 @@ export class Store {
   }
 
   /** Closes an open alert: status OK, reason, closedAt, and a log entry. */
-  closeAlert(id: string, reason: string, trigger = 'manual'): Alert | undefined {
+  closeAlert(id: string, reason: string | undefined, trigger = 'manual'): Alert | undefined {
     const a = this.alerts.get(id)
     if (!a) return undefined
     a.status = 'OK'
-    a.reason = reason
+    if (reason !== undefined) a.reason = reason
     a.closedAt = this.now()
     this.addAlertLog(a, {status: 'OK', trigger, createdAt: a.closedAt})
     return a

@@ -31,6 +31,8 @@ describe('sandbox: check reports and check monitors', () => {
     assert.equal(open.status, 'CRITICAL')
     assert.equal(open.monitorId, mon.id)
     assert.equal(open.message, 'failed')
+    const list = await call(sb, 'GET', '/api/v0/alerts')
+    assert.ok(list.body.alerts.some((a: any) => a.id === open.id && a.type === 'check' && a.hostId === hostId))
 
 
     sb.clock.ms += 60_000
@@ -43,6 +45,10 @@ describe('sandbox: check reports and check monitors', () => {
     const [closed] = checkAlerts()
     assert.equal(closed.status, 'OK')
     assert.equal(closed.closedAt, NOW_S + 120)
+    assert.equal((await call(sb, 'GET', '/api/v0/alerts')).body.alerts.some((a: any) => a.id === closed.id), false)
+    const logs = (await call(sb, 'GET', `/api/v0/alerts/${closed.id}/logs`)).body.logs
+    assert.deepEqual(logs.map((l: any) => l.status), ['OK', 'WARNING', 'CRITICAL'])
+    assert.deepEqual(logs[0].statusDetail, {type: 'check', detail: {message: 'fine', memo: ''}})
     assert.deepEqual(
       sb.reports().map((r) => [r.accepted, r.report.status]),
       [

@@ -1,3 +1,61 @@
+// §5 alerts: list (newest first, withClosed, nextId + limit), get (bare), memo, close, logs.
+import {badRequest, HttpError, notFound} from '../http.js'
 import type {Router} from '../router.js'
+import type {Alert, Store} from '../store.js'
+import {asObject, queryBool, queryLimit} from '../validate.js'
 
-export function registerAlerts(_r: Router): void {}
+export const MEMO_MAX_BYTES = 80 * 1024
+
+function alertOr404(store: Store, id: string): Alert {
+  const a = store.alerts.get(id)
+  if (!a) throw notFound(`Alert not found: ${id}`)
+  return a
+}
+
+/** One page after the item with id `nextId` (exclusive); `nextId` in the answer only when more remain. */
+export function pageAfter<T extends {id: string}>(items: T[], nextId: string | null, limit: number): {page: T[]; nextId?: string} {
+  let start = 0
+  if (nextId) {
+    const i = items.findIndex((x) => x.id === nextId)
+    if (i < 0) throw badRequest(`nextId not found: ${nextId}`)
+    start = i + 1
+  }
+  const page = items.slice(start, start + limit)
+  return start + limit < items.length ? {page, nextId: page.at(-1)!.id} : {page}
+}
+
+export function registerAlerts(r: Router): void {
+  r.get('/api/v0/alerts', ({store, query}) => {
+    const limit = queryLimit(query)
+    const {page, nextId} = pageAfter(store.sortedAlerts(queryBool(query, 'withClosed')), query.get('nextId'), limit)
+    return {alerts: page.map((a) => ({...a})), ...(nextId ? {nextId} : {})}
+  })
+
+  r.get('/api/v0/alerts/:id', ({store, params}) => ({...alertOr404(store, params.id)}))
+
+  r.put('/api/v0/alerts/:id', ({store, params, body}) => {
+    const a = alertOr404(store, params.id)
+    const o = asObject(body)
+    if (typeof o.memo !== 'string') throw badRequest('memo is required and must be a string')
+    if (Buffer.byteLength(o.memo) > MEMO_MAX_BYTES) throw new HttpError(413, `memo must be at most ${MEMO_MAX_BYTES / 1024} KB`)
+    a.memo = o.memo
+    return {id: a.id, memo: a.memo}
+  })
+
+  r.post('/api/v0/alerts/:id/close', ({store, params, body}) => {
+    const a = alertOr404(store, params.id)
+    const o = asObject(body)
+    if (typeof o.reason !== 'string') throw badRequest('reason is required and must be a string')
+    // closing an alert that is already closed changes nothing
+    if (a.status !== 'OK' || a.closedAt === undefined) store.closeAlert(a.id, o.reason)
+    return {...a, reason: a.reason ?? '', closedAt: a.closedAt}
+  })
+
+  r.get('/api/v0/alerts/:id/logs', ({store, params, query}) => {
+    const limit = queryLimit(query)
+    const a = alertOr404(store, params.id)
+    const newestFirst = [...(store.alertLogs.get(a.id) ?? [])].reverse()
+    const {page, nextId} = pageAfter(newestFirst, query.get('nextId'), limit)
+    return {logs: page.map((l) => ({...l})), ...(nextId ? {nextId} : {})}
+  })
+}
