@@ -1,5 +1,7 @@
 // Graph annotations (/api/v0/graph-annotations).
+import {CliError, UsageError} from '../errors.js'
 import type {ApiClient} from './client.js'
+import {InvalidResponseError} from './errors.js'
 
 export interface AnnotationInput {
   title: string
@@ -26,13 +28,103 @@ export function createAnnotation(client: ApiClient, a: AnnotationInput, opts: {b
 
 export async function listAnnotations(client: ApiClient, q: {service: string; from: number; to: number}): Promise<Annotation[]> {
   const body = await client.get<{graphAnnotations: Annotation[]}>('/api/v0/graph-annotations', q)
+  if (!body || !Array.isArray(body.graphAnnotations))
+    throw new InvalidResponseError('GET', '/api/v0/graph-annotations', 'no `graphAnnotations` array in the body')
   return body.graphAnnotations
 }
 
+/** A PUT replaces the annotation with what is sent (a field left out is cleared). */
 export function updateAnnotation(client: ApiClient, id: string, a: AnnotationInput): Promise<Annotation> {
   return client.put<Annotation>(`/api/v0/graph-annotations/${encodeURIComponent(id)}`, a)
 }
 
 export function deleteAnnotation(client: ApiClient, id: string): Promise<Annotation> {
   return client.delete<Annotation>(`/api/v0/graph-annotations/${encodeURIComponent(id)}`)
+}
+
+/** Length in Unicode code points (what the limits count; an emoji is one, not two UTF-16 units). */
+export function codePoints(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/** The first `max` code points of `s`; when cut, the last one is replaced by `…` so readers can tell. */
+export function cutToCodePoints(s: string, max: number): string {
+  if (codePoints(s) <= max) return s
+  return Array.from(s).slice(0, max - 1).join('') + '…'
+}
+
+/**
+ * Checks an annotation against the API's documented limits before anything is sent:
+ * title 1..250 and description ≤ 1024 code points, from ≤ to, a service. Throws a CliError (exit 1).
+ */
+export function validateAnnotation(a: Partial<AnnotationInput>, opts: {titleRequired?: boolean} = {}): void {
+  const titleRequired = opts.titleRequired ?? true
+  if (titleRequired && !a.title) throw new CliError('the annotation needs a title', {hint: 'pass --title TEXT'})
+  if (a.title !== undefined) {
+    const n = codePoints(a.title)
+    if (n > ANNOTATION_TITLE_MAX)
+      throw new CliError(`the title is ${n} characters long; the limit is ${ANNOTATION_TITLE_MAX}`, {hint: 'shorten --title'})
+  }
+  if (a.description !== undefined) {
+    const n = codePoints(a.description)
+    if (n > ANNOTATION_DESCRIPTION_MAX)
+      throw new CliError(`the description is ${n} characters long; the limit is ${ANNOTATION_DESCRIPTION_MAX}`, {
+        hint: 'shorten --description / --description-file',
+      })
+  }
+  if (a.from !== undefined && a.to !== undefined && a.from > a.to)
+    throw new CliError(`--from (${a.from}) is after --to (${a.to})`, {hint: 'swap them: an annotation runs from --from to --to'})
+}
+
+/**
+ * An annotation as mkr prints it (mackerel-client-go's GraphAnnotation: fields in this order, empty ones
+ * omitted).
+ */
+export function annotationJson(a: Partial<Annotation>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (a.id) out.id = a.id
+  if (a.title) out.title = a.title
+  if (a.description) out.description = a.description
+  if (a.from) out.from = a.from
+  if (a.to) out.to = a.to
+  if (a.service) out.service = a.service
+  if (Array.isArray(a.roles) && a.roles.length > 0) out.roles = a.roles
+  return out
+}
+
+/**
+ * `--role` values: repeatable and comma-separated like mkr, but trimmed and without empty items.
+ * The API takes role names only; `svc:role` is accepted when svc is the annotation's service.
+ */
+export function normalizeRoles(values: readonly string[] | undefined, service: string): string[] | undefined {
+  const roles: string[] = []
+  for (const v of values ?? [])
+    for (const raw of v.split(',')) {
+      const item = raw.trim()
+      if (item === '') continue
+      const colon = item.indexOf(':')
+      if (colon === -1) {
+        roles.push(item)
+        continue
+      }
+      const svc = item.slice(0, colon)
+      if (svc !== service)
+        throw new UsageError(`--role ${JSON.stringify(item)} names service "${svc}", but the annotation is for "${service}"`, {
+          hint: 'give role names of the --service (e.g. --role web), not service:role of another service',
+        })
+      roles.push(item.slice(colon + 1))
+    }
+  return roles.length > 0 ? [...new Set(roles)] : undefined
+}
+
+/**
+ * The description for an agent `action` hook: MACKEREL_CHECK_MESSAGE (set by mackerel-agent) cut to
+ * the API's limit, or undefined when it is unset or empty.
+ */
+export function descriptionFromCheckMessage(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const m = env.MACKEREL_CHECK_MESSAGE
+  if (m === undefined || m === '') return undefined
+  return cutToCodePoints(m, ANNOTATION_DESCRIPTION_MAX)
 }
