@@ -1,0 +1,111 @@
+// `mkr alerts list`: joins alerts with hosts, monitors and check monitor names, applies mkr's filters
+// and produces one line per alert (see format.ts). Hosts and monitors are read here with plain GETs
+// (src/api/hosts.ts and src/api/monitors.ts belong to other modules of the CLI).
+import type {Alert} from '../api/alerts.js'
+import type {ApiClient} from '../api/client.js'
+import {InvalidResponseError} from '../api/errors.js'
+import type {Palette} from '../output/color.js'
+import {formatAlertLine, type HostLike, type MonitorLike} from './format.js'
+
+/** Host statuses `--host-status` can match (retired hosts are not listed, so they never match). */
+export const HOST_STATUSES = ['working', 'standby', 'maintenance', 'poweroff'] as const
+
+export interface ListFilter {
+  /** keep alerts whose host is in one of these services, or whose service/external monitor is */
+  services?: string[]
+  /** keep alerts whose host has one of these statuses (host-less alerts are dropped) */
+  hostStatuses?: string[]
+}
+
+export interface Joined {
+  alert: Alert
+  host?: HostLike
+  monitor?: MonitorLike
+}
+
+/** Every host that is not retired, as mkr asks for them (all four statuses). */
+export async function fetchHosts(client: ApiClient): Promise<HostLike[]> {
+  const body = await client.get<{hosts?: unknown}>('/api/v0/hosts', {status: [...HOST_STATUSES]})
+  if (!body || !Array.isArray(body.hosts)) throw new InvalidResponseError('GET', '/api/v0/hosts', 'no `hosts` array in the body')
+  return body.hosts as HostLike[]
+}
+
+export async function fetchMonitors(client: ApiClient): Promise<MonitorLike[]> {
+  const body = await client.get<{monitors?: unknown}>('/api/v0/monitors')
+  if (!body || !Array.isArray(body.monitors))
+    throw new InvalidResponseError('GET', '/api/v0/monitors', 'no `monitors` array in the body')
+  return body.monitors as MonitorLike[]
+}
+
+/**
+ * Names of check monitors by id (GET /api/v0/monitoring/checks/<id>, each id once, a few at a time).
+ * Like mkr, a failed lookup just leaves the name out.
+ */
+export async function fetchCheckNames(client: ApiClient, ids: string[], concurrency = 4): Promise<Map<string, string>> {
+  const names = new Map<string, string>()
+  const queue = [...new Set(ids)]
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      try {
+        const body = await client.get<{check?: {name?: unknown}}>(`/api/v0/monitoring/checks/${encodeURIComponent(id)}`)
+        if (typeof body?.check?.name === 'string') names.set(id, body.check.name)
+      } catch {
+        // mkr ignores it too: the line then shows the message without the check's name
+      }
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(concurrency, queue.length)}, worker))
+  return names
+}
+
+export function join(alerts: Alert[], hosts: HostLike[], monitors: MonitorLike[]): Joined[] {
+  const hostById = new Map(hosts.map((h) => [h.id, h]))
+  const monitorById = new Map(monitors.map((m) => [m.id, m]))
+  return alerts.map((alert) => ({
+    alert,
+    host: alert.hostId ? hostById.get(alert.hostId) : undefined,
+    monitor: monitorById.get(alert.monitorId),
+  }))
+}
+
+/** mkr's filters (#866: with several --service values an alert matches any of them). */
+export function matchesFilter(j: Joined, f: ListFilter): boolean {
+  if (f.services && f.services.length > 0) {
+    let found = false
+    for (const svc of f.services) {
+      if (j.host) {
+        if (j.host.roles && Object.hasOwn(j.host.roles, svc)) found = true
+      } else if (j.monitor && (j.monitor.type === 'service' || j.monitor.type === 'external')) {
+        if (j.monitor.service === svc) found = true
+      }
+    }
+    if (!found) return false
+  }
+  if (f.hostStatuses && f.hostStatuses.length > 0) {
+    if (!j.host || !f.hostStatuses.includes(j.host.status)) return false
+  }
+  return true
+}
+
+/** The lines of `mkr alerts list` for these alerts (hosts, monitors and check names fetched as needed). */
+export async function alertLines(
+  client: ApiClient,
+  alerts: Alert[],
+  opts: ListFilter & {colorize: boolean; palette: Palette; formatTime?: (t: number) => string},
+): Promise<string[]> {
+  if (alerts.length === 0) return []
+  const [hosts, monitors] = await Promise.all([fetchHosts(client), fetchMonitors(client)])
+  const kept = join(alerts, hosts, monitors).filter((j) => matchesFilter(j, opts))
+  const checkIds = kept.filter((j) => j.alert.type === 'check' && j.alert.monitorId).map((j) => j.alert.monitorId)
+  const checkNames = checkIds.length > 0 ? await fetchCheckNames(client, checkIds) : new Map<string, string>()
+  return kept.map((j) =>
+    formatAlertLine(j.alert, {
+      host: j.host,
+      monitor: j.monitor,
+      checkName: checkNames.get(j.alert.monitorId),
+      colorize: opts.colorize,
+      palette: opts.palette,
+      formatTime: opts.formatTime,
+    }),
+  )
+}
