@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // dist/mkr.js bundles @oclif/core with every command (see scripts/build.js).
-import {execute} from '../dist/mkr.js'
+import {main} from '../dist/mkr.js'
 
-await execute({dir: import.meta.url})
+await main(process.argv.slice(2), import.meta.url)

@@ -5,7 +5,7 @@
 // cli-table3, prompts, the API client) become chunks loaded only when used. Type checking is tsc's job
 // (`npm run typecheck`), not this script's.
 import {build} from 'esbuild'
-import {readdirSync, rmSync} from 'node:fs'
+import {mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -28,14 +28,15 @@ export const commandId = (file) =>
 
 const files = list(commandsDir)
 const entry = [
-  "export {execute} from '@oclif/core'",
+  "export {main} from './src/main.ts'",
   ...files.map((f, i) => `import C${i} from './${relative(root, f)}'`),
   `export const COMMANDS = {${files.map((f, i) => `${JSON.stringify(commandId(f))}: C${i}`).join(', ')}}`,
 ].join('\n')
 
-rmSync(join(root, 'dist'), {recursive: true, force: true})
+let result
 try {
-  await build({
+  result = await build({
+    write: false,
     entryPoints: ['mkr-entry'],
     plugins: [
       {
@@ -64,4 +65,21 @@ try {
   })
 } catch {
   process.exit(1)
+}
+
+// Each file is replaced atomically, chunks before the entry that imports them, so a CLI started
+// while a build runs (tests in another terminal) never reads a half-written or missing file.
+const outputs = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('mkr.js')) - Number(b.path.endsWith('mkr.js')))
+for (const f of outputs) {
+  mkdirSync(dirname(f.path), {recursive: true})
+  const tmp = `${f.path}.${process.pid}.tmp`
+  writeFileSync(tmp, f.contents)
+  renameSync(tmp, f.path)
+}
+// Chunk names carry a content hash: drop old ones after an hour (a running process may still load one).
+const chunks = join(root, 'dist', 'chunks')
+const fresh = new Set(outputs.map((f) => f.path))
+for (const name of readdirSync(chunks)) {
+  const p = join(chunks, name)
+  if (!fresh.has(p) && Date.now() - statSync(p).mtimeMs > 3600_000) unlinkSync(p)
 }
