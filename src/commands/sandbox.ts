@@ -12,7 +12,7 @@ export default class Sandbox extends BaseCommand<typeof Sandbox> {
   export MACKEREL_APIBASE=http://127.0.0.1:PORT
   export MACKEREL_APIKEY=sandbox
 
-Run those in another shell (or redirect them to a file and source it), then use mkr as usual. The key "${READ_ONLY_KEY}" is read-only (writes get 403). Stops cleanly on Ctrl-C or SIGTERM.
+Run those in another shell (or redirect them to a file and source it), then use mkr as usual. With --detach the server keeps running in the background and the output (plus MKR_SANDBOX_PID) can be eval'ed directly: eval "$(mkr sandbox --detach)"; ...; kill $MKR_SANDBOX_PID. The key "${READ_ONLY_KEY}" is read-only (writes get 403). Stops cleanly on Ctrl-C or SIGTERM.
 
 Faults (--fault, repeatable) make matching requests fail, for trying retries and timeouts:
   [METHOD ]PATH=ACTION
@@ -22,7 +22,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
   static examples = [
     '<%= config.bin %> sandbox',
     '<%= config.bin %> sandbox --port 8080 --data ./sandbox.json',
-    '<%= config.bin %> sandbox > sandbox.env & sleep 1; . ./sandbox.env; <%= config.bin %> hosts',
+    'eval "$(<%= config.bin %> sandbox --detach)"; <%= config.bin %> hosts; kill $MKR_SANDBOX_PID',
     `<%= config.bin %> sandbox --fault 'POST /api/v0/monitoring/checks/report=503x2' --fault '/api/v0/alerts*=delay:2000'`,
     '<%= config.bin %> sandbox --no-seed --hosts 10000',
   ]
@@ -34,6 +34,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     'api-key': Flags.string({description: 'API key to accept', default: 'sandbox'}),
     seed: Flags.boolean({description: 'start with demo services, hosts, monitors and alerts', default: true, allowNo: true}),
     fault: Flags.string({description: `inject a fault: ${FAULT_SYNTAX}`, multiple: true}),
+    detach: Flags.boolean({char: 'd', description: 'run in the background; also print MKR_SANDBOX_PID (stop it with kill)'}),
   }
 
   async run(): Promise<void> {
@@ -49,6 +50,14 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
       }
     })
 
+    if (f.detach) return this.detach()
+    const child = process.env[CHILD_ENV] === '1'
+    if (child) {
+      // the parent closes our pipes once it has the exports: later writes must not crash the server
+      process.stdout.on('error', () => {})
+      process.stderr.on('error', () => {})
+    }
+
     const {startSandbox} = await import('../sandbox/server.js')
     let sb: Awaited<ReturnType<typeof startSandbox>>
     try {
@@ -62,6 +71,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     }
 
     process.stdout.write(`export MACKEREL_APIBASE=${sb.url}\nexport MACKEREL_APIKEY=${shellQuote(sb.apiKey)}\n`)
+    if (child) process.stderr.write('ready\n')
     const hosts = sb.store.listHosts({statuses: ['working', 'standby', 'maintenance', 'poweroff']}).length
     this.info(
       `mkr sandbox: Mackerel API on ${sb.url} with ${hosts} hosts (key ${sb.apiKey}, read-only key ${READ_ONLY_KEY}; ` +
@@ -78,9 +88,47 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
       process.on('SIGTERM', stop)
     })
     await sb.close()
-    this.info('mkr sandbox: stopped')
+    if (!child) this.info('mkr sandbox: stopped')
+  }
+
+  /** Starts this command again in the background, relays its exports, and returns once it serves. */
+  private async detach(): Promise<void> {
+    const {spawn} = await import('node:child_process')
+    const args = this.argv.filter((a) => a !== '--detach' && a !== '-d')
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'sandbox', ...args], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {...process.env, [CHILD_ENV]: '1'},
+    })
+    let out = ''
+    let err = ''
+    const exports = await new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (/MACKEREL_APIKEY=.*\n/.test(out) && err.includes('ready\n')) resolve(out)
+      }
+      child.stdout!.on('data', (c) => ((out += c), check()))
+      child.stderr!.on('data', (c) => ((err += c), check()))
+      child.on('error', reject)
+      child.on('exit', (code) => {
+        // the child already printed `mkr: ...` to its stderr
+        process.stderr.write(err)
+        reject(Object.assign(new Error('sandbox exited'), {code: 'EEXIT', oclif: {exit: code ?? 1}}))
+      })
+    }).catch((error) => {
+      if (error.code === 'EEXIT') this.exit(error.oclif.exit)
+      throw new CliError(`sandbox: cannot start in the background: ${(error as Error).message}`)
+    })
+    child.removeAllListeners('exit')
+    child.stdout!.destroy()
+    child.stderr!.destroy()
+    child.unref()
+    process.stdout.write(`${exports}export MKR_SANDBOX_PID=${child.pid}\n`)
+    this.info(`mkr sandbox: serving in the background as pid ${child.pid}; stop it with: kill ${child.pid}`)
   }
 }
+
+/** Set in the background child started by --detach. */
+const CHILD_ENV = 'MKR_SANDBOX_DETACHED'
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_.:/@%+=,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`

@@ -39,9 +39,46 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 describe('mkr sandbox (process)', function () {
   this.timeout(20_000)
+  const detachedPids = new Set<number>()
   afterEach(() => {
     for (const c of children) c.kill('SIGKILL')
     children.clear()
+    for (const pid of detachedPids) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {}
+    }
+    detachedPids.clear()
+  })
+
+  it('--detach prints evaluable exports with MKR_SANDBOX_PID and leaves the server running', async () => {
+    const r = spawnSync(process.execPath, [RUN, 'sandbox', '--detach', '--no-seed', '--hosts', '2'], {env, encoding: 'utf8', timeout: 15_000})
+    const m = /^export MACKEREL_APIBASE=(\S+)\nexport MACKEREL_APIKEY=sandbox\nexport MKR_SANDBOX_PID=(\d+)\n$/.exec(r.stdout)
+    assert.ok(m, r.stdout + r.stderr)
+    const pid = Number(m[2])
+    detachedPids.add(pid)
+    assert.equal(r.status, 0)
+    assert.match(r.stderr, new RegExp(`kill ${pid}`))
+    const hosts = (await call({url: m[1]}, 'GET', '/api/v0/hosts', undefined, 'sandbox')).body.hosts
+    assert.equal(hosts.length, 2)
+    process.kill(pid, 'SIGTERM')
+    for (let i = 0; i < 100; i++) {
+      try {
+        await call({url: m[1]}, 'GET', '/api/v0/org', undefined, 'sandbox')
+      } catch {
+        detachedPids.delete(pid)
+        return
+      }
+      await new Promise((res) => setTimeout(res, 50))
+    }
+    assert.fail('the detached sandbox did not stop on SIGTERM')
+  })
+
+  it('--detach relays a start failure (exit code and message)', () => {
+    const r = spawnSync(process.execPath, [RUN, 'sandbox', '--detach', '--fault', 'nope'], {env, encoding: 'utf8', timeout: 15_000})
+    assert.equal(r.status, 2)
+    assert.equal(r.stdout, '')
+    assert.match(r.stderr, /^mkr: invalid --fault/)
   })
 
   it('prints the exports, serves the API and stops cleanly on SIGTERM (exit 0)', async () => {
