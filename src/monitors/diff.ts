@@ -162,7 +162,7 @@ function lcs(a: Json[], b: Json[]): (readonly [number, number])[] {
 
 /**
  * The block for a modified pair, `from` -> `to` (the top-level id is ignored on both sides, and a
- * zero value on one side equals absence on the other). The last line carries mkr's `,`.
+ * zero value or the API default on one side equals absence on the other). The last line carries mkr's `,`.
  */
 export function modifiedBlock(from: Monitor, to: Monitor): DiffLine[] {
   const [l, r] = alignZeroValues(withoutId(from), withoutId(to))

@@ -27,16 +27,34 @@ export function isZeroValue(v: Json | undefined): boolean {
 }
 
 /**
- * Files written by the Go mkr leave out zero values (`"isMute": false`, `"scopes": []`, ...), and
- * sending them or leaving them out means the same to the API. So, at the top level, a zero value on
- * one side and no field on the other is no difference: the zero field is dropped from that side.
- * Everything else is compared as it is.
+ * Values the API fills in when a field is left out (reference/mackerel-api.md §3), per type. A rule
+ * that leaves such a field out gets exactly this value, so leaving it out is no difference.
+ */
+const API_DEFAULTS: Record<string, Record<string, Json>> = {
+  host: {maxCheckAttempts: 1},
+  service: {maxCheckAttempts: 1},
+  external: {maxCheckAttempts: 1, method: 'GET'},
+  connectivity: {name: 'connectivity', alertStatusOnGone: 'CRITICAL'},
+  expression: {evaluateBackwardMinutes: 2},
+  anomalyDetection: {maxCheckAttempts: 3},
+  query: {evaluateBackwardMinutes: 0},
+}
+
+/**
+ * Files written by the Go mkr leave out zero values (`"isMute": false`, `"scopes": []`, ...), hand
+ * written files leave out defaults, and sending them or leaving them out means the same to the API.
+ * So, at the top level, a field present on one side only is no difference when its value is a zero
+ * value or the API's default for the type: it is dropped from that side. Everything else is compared
+ * as it is.
  */
 export function alignZeroValues(a: Monitor, b: Monitor): [Monitor, Monitor] {
+  const type = typeof a.type === 'string' ? a.type : typeof b.type === 'string' ? b.type : ''
+  const defaults = Object.hasOwn(API_DEFAULTS, type) ? API_DEFAULTS[type] : {}
   const trim = (x: Monitor, other: Monitor): Monitor => {
     let out: Monitor | undefined
     for (const k of Object.keys(x)) {
-      if (!Object.hasOwn(other, k) && isZeroValue(x[k])) {
+      if (Object.hasOwn(other, k) && other[k] !== undefined) continue
+      if (isZeroValue(x[k]) || (Object.hasOwn(defaults, k) && jsonEqual(x[k], defaults[k]))) {
         out ??= {...x}
         delete out[k]
       }

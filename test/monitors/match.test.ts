@@ -76,6 +76,18 @@ describe('monitor matching (mkr §4.3)', () => {
     assert.equal(r.unchanged.length, 1)
   })
 
+  it("a field left out equals the API's default for the type, only that value", () => {
+    const created = {id: '1', type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', duration: 1, maxCheckAttempts: 1}
+    const hand = {type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', duration: 1}
+    assert.equal(matchMonitors([created] as Monitor[], [hand] as Monitor[]).unchanged.length, 1)
+    assert.equal(matchMonitors([{...created, maxCheckAttempts: 3}] as Monitor[], [hand] as Monitor[]).modified.length, 1)
+    const anomaly = {id: '2', type: 'anomalyDetection', name: 'a', scopes: ['s:r'], warningSensitivity: 'normal'}
+    assert.equal(matchMonitors([{...anomaly, maxCheckAttempts: 3}] as Monitor[], [anomaly] as Monitor[]).unchanged.length, 1)
+    assert.equal(matchMonitors([{...anomaly, maxCheckAttempts: 1}] as Monitor[], [anomaly] as Monitor[]).modified.length, 1)
+    const conn = {id: '3', type: 'connectivity', name: 'connectivity', alertStatusOnGone: 'CRITICAL'}
+    assert.equal(matchMonitors([conn] as Monitor[], [{id: '3', type: 'connectivity'}] as Monitor[]).unchanged.length, 1)
+  })
+
   it('unknown fields take part in the comparison', () => {
     const r = matchMonitors([conn({id: '1', name: 'a', futureField: 1})], [conn({id: '1', name: 'a', futureField: 2})])
     assert.equal(r.modified.length, 1)
