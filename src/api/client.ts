@@ -58,10 +58,10 @@ const NEVER_SENT = new Set([
 type Dispatcher = object
 let agentPromise: Promise<Dispatcher> | undefined
 function sharedAgent(connectTimeoutMs: number, attemptTimeoutMs: number): Promise<Dispatcher> {
-  // undici is CommonJS: bundled, its exports arrive on `default`; unbundled (tests), as named exports
-  agentPromise ??= import('undici').then(
-    (mod) =>
-      new (mod.Agent ?? (mod as unknown as {default: typeof mod}).default.Agent)({
+  // Only the Agent module of undici (see src/types/undici-agent.d.ts); CommonJS, so it is `default`.
+  agentPromise ??= import('undici/lib/dispatcher/agent.js').then(
+    ({default: Agent}) =>
+      new Agent({
         connect: {timeout: connectTimeoutMs},
         headersTimeout: attemptTimeoutMs,
         bodyTimeout: attemptTimeoutMs,
