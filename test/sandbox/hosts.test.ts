@@ -138,7 +138,18 @@ describe('sandbox: auth, hosts, services, org', () => {
       assert.equal(dup.status, 400)
     })
 
-    it('update: roleFullnames is additive, customIdentifier "" clears, unknown host 404', async () => {
+    it('accepts what mkr create and mkr update send (null interfaces, checks, roleFullnames)', async () => {
+    const c = await call(sb, 'POST', '/api/v0/hosts', {name: 'mkr-made', memo: '', meta: {}, interfaces: null, roleFullnames: ['demo:web'], checks: null})
+    assert.equal(c.status, 200, c.text)
+    const id = c.body.id
+    const u = await call(sb, 'PUT', `/api/v0/hosts/${id}`, {name: 'mkr-made', displayName: 'x', memo: 'm', meta: {}, interfaces: [], roleFullnames: null, checks: null})
+    assert.equal(u.status, 200, u.text)
+    const h = (await call(sb, 'GET', `/api/v0/hosts/${id}`)).body.host
+    assert.equal(h.displayName, 'x')
+    assert.deepEqual(h.roles, {demo: ['web']})
+  })
+
+  it('update: roleFullnames is additive, customIdentifier "" clears, unknown host 404', async () => {
       const id = hostId('web01')
       const r = await call(sb, 'PUT', `/api/v0/hosts/${id}`, {name: 'web01', meta: {a: 1}, roleFullnames: ['batch:worker'], customIdentifier: ''})
       assert.deepEqual(r.body, {id})
@@ -199,6 +210,9 @@ describe('sandbox: auth, hosts, services, org', () => {
       assert.deepEqual((await call(sb, 'GET', `/api/v0/hosts/${id}`)).body.host.roles, {demo: ['db'], ops: ['bastion']})
       assert.equal((await call(sb, 'PUT', `/api/v0/hosts/${id}/role-fullnames`, {roleFullnames: ['demo']})).status, 400)
       assert.equal((await call(sb, 'PUT', `/api/v0/hosts/${id}/role-fullnames`, {})).status, 400)
+      // what mkr update -o sends without -R
+      assert.deepEqual((await call(sb, 'PUT', `/api/v0/hosts/${id}/role-fullnames`, {roleFullnames: null})).body, {success: true})
+      assert.deepEqual((await call(sb, 'GET', `/api/v0/hosts/${id}`)).body.host.roles, {})
     })
 
     it('metric-names and monitored-statuses', async () => {

@@ -181,7 +181,8 @@ export function registerHosts(r: Router): void {
   r.put('/api/v0/hosts/:id/role-fullnames', ({store, params, body}) => {
     const h = hostOr404(store, params.id, true)
     const o = asObject(body)
-    const list = reqArray(o, 'roleFullnames')
+    // mkr update -o without -R sends null: remove every role
+    const list = o.roleFullnames === null ? [] : reqArray(o, 'roleFullnames')
     for (const s of list) parseRoleFullname(s)
     store.setHostRoles(h, list as string[])
     return SUCCESS
