@@ -149,6 +149,8 @@ export interface ResultJson {
   hostId: string | null
   runId: string
   skipped?: string
+  /** the --jitter delay slept before starting */
+  jitterMs?: number
   exitCode: number | null
   code?: number | null
   signal?: number | null
@@ -257,9 +259,10 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
   }
 
   // --jitter: a stable delay per host and name, before the lock and not counted in the duration
+  let jitterMs: number | undefined
   if (o.jitterMs && o.jitterMs > 0) {
     const host = (await ctx.hostId(false)) ?? hostname()
-    const delay = Math.floor(stableFraction(`${host}\0${name}`) * o.jitterMs)
+    const delay = (jitterMs = Math.floor(stableFraction(`${host}\0${name}`) * o.jitterMs))
     const sig = await hub.sleep(delay)
     if (sig) {
       log.error(`${sig} before the command started: not running it`)
@@ -393,6 +396,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
       {
         ...base,
         hostId: hostId ?? o.host ?? null,
+        ...(jitterMs !== undefined ? {jitterMs} : {}),
         exitCode: result.exitCode,
         code: result.code,
         signal: result.signal,

@@ -1,0 +1,397 @@
+// `mkr wrap` end to end: the built CLI against the in-process sandbox, every test with its own
+// HOME / XDG_STATE_HOME / TMPDIR.
+import assert from 'node:assert/strict'
+import {chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {hostname} from 'node:os'
+import {join} from 'node:path'
+import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
+import {stableFraction} from '../../src/wrap/names.js'
+import {running, runWrap, sleep, startWrap, until, wrapEnv, type WrapEnv} from '../wrap/helpers.js'
+
+const KEY = 'sandbox-e2e-secret-key-0123456789'
+
+describe('mkr wrap (e2e)', function () {
+  this.timeout(60_000)
+  let sb: Sandbox
+  let host: string
+  let w: WrapEnv
+  const reportsFor = (name: string) => sb.reports().filter((r) => r.report.name === name)
+  let seen = 0
+  const reportRequests = () => sb.requests().slice(seen).filter((r) => r.path === '/api/v0/monitoring/checks/report')
+
+  before(async () => {
+    sb = await startSandbox({port: 0, seed: true, apiKey: KEY})
+    host = [...sb.store.hosts.keys()].find((id) => sb.store.liveHost(id))!
+    assert.ok(host)
+  })
+  after(async () => sb.close())
+  beforeEach(() => {
+    sb.clearFaults()
+    seen = sb.requests().length
+    w = wrapEnv(sb.url, KEY, host)
+  })
+  afterEach(() => w.remove())
+
+  describe('exit codes', () => {
+    for (const code of [0, 1, 2, 42, 255]) {
+      it(`passes exit code ${code} through${code ? ' and reports CRITICAL' : ''}`, async () => {
+        const name = `exit-${code}`
+        const r = await runWrap(['--conf', w.conf, '-n', name, '--', 'sh', '-c', `exit ${code}`], w.env)
+        assert.equal(r.code, code, r.stderr)
+        const reps = reportsFor(name)
+        if (code === 0) {
+          assert.equal(reps.length, 0)
+          assert.equal(r.stderr, '')
+        } else {
+          assert.equal(reps.length, 1)
+          assert.equal(reps[0].report.status, 'CRITICAL')
+          assert.match(reps[0].report.message as string, new RegExp(`^command exited with code: ${code}\\n`))
+          assert.deepEqual(reps[0].report.source, {type: 'host', hostId: host})
+          // like mkr: the status line, plain, on stderr
+          assert.match(r.stderr, new RegExp(`command exited with code: ${code}\\n$`))
+        }
+      })
+    }
+    for (const [sig, n] of [['TERM', 15], ['KILL', 9], ['SEGV', 11]] as const) {
+      it(`a job killed by SIG${sig} gives ${128 + n} and a "died with signal" report`, async () => {
+        const name = `sig-${sig}`
+        const r = await runWrap(['--conf', w.conf, '-n', name, '--', 'sh', '-c', `kill -${sig} $$`], w.env)
+        assert.equal(r.code, 128 + n, r.stderr)
+        const [rep] = reportsFor(name)
+        assert.equal(rep.report.status, 'CRITICAL')
+        assert.match(rep.report.message as string, new RegExp(`^command died with signal: ${n}\\n`))
+      })
+    }
+    it('command not found: 127, reported', async () => {
+      const r = await runWrap(['--conf', w.conf, '-n', 'nf', '--', 'no-such-command-xyz'], w.env)
+      assert.equal(r.code, 127)
+      assert.match(reportsFor('nf')[0].report.message as string, /^command invocation failed with following error: no-such-command-xyz: command not found/)
+    })
+    it('not executable: 126', async () => {
+      const f = join(w.dir, 'script.sh')
+      writeFileSync(f, '#!/bin/sh\necho hi\n')
+      chmodSync(f, 0o644)
+      const r = await runWrap(['--conf', w.conf, '-n', 'nx', '--', f], w.env)
+      assert.equal(r.code, 126)
+      assert.match(reportsFor('nx')[0].report.message as string, /permission denied/)
+    })
+    it('the job runs and its code wins when the API key and config are missing', async () => {
+      const env = {...w.env, MACKEREL_APIKEY: ''}
+      const r = await runWrap(['--conf', join(w.dir, 'missing.conf'), '-H', host, '--', 'sh', '-c', 'echo ran; exit 3'], env)
+      assert.equal(r.code, 3)
+      assert.equal(r.stdout, 'ran\n')
+      assert.match(r.stderr, /cannot read config .*missing\.conf/)
+      assert.match(r.stderr, /no API key/)
+      assert.match(r.stderr, /this report is lost:\n--- lost report: mkrwrap-sh-\w+ CRITICAL[^\n]*\ncommand exited with code: 3\n/)
+      // the API unreachable (connection refused): spooled, the job's code still wins
+      const down = await runWrap(['--conf', w.conf, '--report-timeout', '1s', '--', 'sh', '-c', 'exit 4'], {...w.env, MACKEREL_APIBASE: 'http://127.0.0.1:1'})
+      assert.equal(down.code, 4)
+      assert.match(down.stderr, /cannot connect to 127\.0\.0\.1:1.*saved it to/)
+    })
+  })
+
+  describe('flags and streams', () => {
+    it('flags stop at the command: `-n` after it goes to the job', async () => {
+      const a = await runWrap(['--', 'echo', '-n', 'hi'], w.env)
+      assert.equal(a.stdout, 'hi')
+      const b = await runWrap(['echo', '-n', 'hi'], w.env)
+      assert.equal(b.stdout, 'hi')
+      assert.equal(b.code, 0)
+    })
+    it('a usage error exits 2 and names the flag', async () => {
+      const r = await runWrap(['--bogus', '--', 'true'], w.env)
+      assert.equal(r.code, 2)
+      assert.match(r.stderr, /unknown flag --bogus/)
+    })
+    it('stdout and stderr keep their streams and order; stdin reaches the job', async () => {
+      const r = await runWrap(['--', 'sh', '-c', 'echo o1; echo e1 >&2; read x; echo "got $x"; echo e2 >&2; echo o2'], w.env, {input: 'hello\n'})
+      assert.equal(r.stdout, 'o1\ngot hello\no2\n')
+      assert.equal(r.stderr, 'e1\ne2\n')
+    })
+    it('output is streamed while the job runs', async () => {
+      const s = startWrap(['--', 'sh', '-c', 'echo first; sleep 2; echo second'], w.env)
+      let ended = false
+      s.done.then(() => (ended = true))
+      await s.waitOut('first\n')
+      assert.equal(ended, false)
+      assert.ok(!s.out().includes('second'))
+      const r = await s.done
+      assert.equal(r.stdout, 'first\nsecond\n')
+    })
+    it('gives the job MKR_WRAP_NAME and MKR_WRAP_RUN_ID', async () => {
+      const r = await runWrap(['-n', 'envtest', '--', 'sh', '-c', 'echo "$MKR_WRAP_NAME $MKR_WRAP_RUN_ID"'], w.env)
+      assert.match(r.stdout, /^envtest [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n$/)
+    })
+  })
+
+  describe('mkr-compatible reports', () => {
+    it('the message for a failure with --detail --note', async () => {
+      const cmd = ['sh', '-c', 'echo Hello.; sleep 0.2; echo "exit status 1" >&2; exit 1']
+      const r = await runWrap(['--conf', w.conf, '-n', 'msg', '-d', '-N', 'This is note', '--', ...cmd], w.env)
+      assert.equal(r.code, 1)
+      const [rep] = reportsFor('msg')
+      const m = rep.report.message as string
+      const re = new RegExp(
+        `^command exited with code: 1\\nNote: This is note\\nHost: ${hostname()}, duration: \\d+\\.\\d\\ds\\n% sh -c echo Hello\\.; sleep 0\\.2; echo "exit status 1" >&2; exit 1\\nHello\\.\\nexit status 1\\n$`,
+      )
+      assert.match(m, re)
+      assert.equal(rep.report.status, 'CRITICAL')
+      assert.equal(typeof rep.report.occurredAt, 'number')
+      assert.equal(rep.report.notificationInterval, undefined)
+    })
+    it('the automatic check name for an argv, -w, and -I 5m sent as 10', async () => {
+      const r = await runWrap(['--conf', w.conf, '-w', '-I', '5m', '--', 'sh', '-c', 'exit 3'], w.env)
+      assert.equal(r.code, 3)
+      // md5("sh -c exit 3") starts with 49e067
+      const [rep] = reportsFor('mkrwrap-sh-49e067')
+      assert.ok(rep, JSON.stringify(sb.reports().map((x) => x.report.name)))
+      assert.equal(rep.report.status, 'WARNING')
+      assert.equal(rep.report.notificationInterval, 10)
+      assert.equal(rep.accepted, true)
+    })
+    it('a 3,000-line output is cut to 1024 code points, multi-byte characters intact', async () => {
+      const script = 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "line $i 日本語🍣"; done; exit 1'
+      const r = await runWrap(['--conf', w.conf, '-n', 'long', '-d', '--', 'sh', '-c', script], w.env)
+      assert.equal(r.code, 1)
+      assert.equal(r.stdout.split('\n').length, 3001)
+      const [rep] = reportsFor('long')
+      assert.equal(rep.accepted, true)
+      const m = rep.report.message as string
+      const n = Array.from(m).length
+      assert.ok(n <= 1024 && n > 900, `${n} code points`)
+      assert.ok(!m.includes('\uFFFD'))
+      assert.match(m, /\nline 1 日本語🍣\nline 2 日本語🍣\n/)
+      assert.match(m, /\n\.\.\. \d+ bytes cut \.\.\.\nline \d+ 日本語🍣\n/)
+      assert.ok(m.endsWith('\nline 3000 日本語🍣\n'))
+    })
+  })
+
+  describe('--auto-close and state', () => {
+    it('failure -> CRITICAL, next success -> OK, following success -> nothing', async () => {
+      const args = ['--conf', w.conf, '-a', '-n', 'ac']
+      assert.equal((await runWrap([...args, '--', 'false'], w.env)).code, 1)
+      assert.equal((await runWrap([...args, '--', 'true'], w.env)).code, 0)
+      assert.equal((await runWrap([...args, '--', 'true'], w.env)).code, 0)
+      assert.deepEqual(reportsFor('ac').map((r) => r.report.status), ['CRITICAL', 'OK'])
+    })
+    it('a refused OK leaves the state as it was: the next success sends OK again', async () => {
+      const args = ['--conf', w.conf, '-a', '-n', 'ac-lost']
+      await runWrap([...args, '--', 'false'], w.env)
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 403, times: 1})
+      const lost = await runWrap([...args, '--', 'true'], w.env)
+      assert.equal(lost.code, 0)
+      assert.match(lost.stderr, /refused.*403/)
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [], 'a 403 is not spooled')
+      await runWrap([...args, '--', 'true'], w.env)
+      await runWrap([...args, '--', 'true'], w.env)
+      assert.deepEqual(reportsFor('ac-lost').map((r) => r.report.status), ['CRITICAL', 'OK'])
+    })
+    it('state is kept per host and name under XDG_STATE_HOME, no API key inside', async () => {
+      await runWrap(['--conf', w.conf, '-a', '-n', 'st', '--', 'false'], w.env)
+      const dir = join(w.state, 'mkr', 'wrap-state')
+      const files = readdirSync(dir)
+      assert.equal(files.length, 1)
+      const text = readFileSync(join(dir, files[0]), 'utf8')
+      assert.equal(JSON.parse(text).reported, 'CRITICAL')
+      assert.ok(!text.includes(KEY))
+      assert.equal(statSync(join(dir, files[0])).mode & 0o777, 0o600)
+    })
+  })
+
+  describe('spool', () => {
+    it('503s: retried within the budget, spooled (0600, no key), exits on time; the next run sends it first', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 503})
+      const t0 = Date.now()
+      const r = await runWrap(['--conf', w.conf, '-n', 'sp', '--report-timeout', '2s', '--', 'sh', '-c', 'exit 5'], w.env)
+      const elapsed = Date.now() - t0
+      assert.equal(r.code, 5)
+      assert.ok(elapsed < 15_000, `took ${elapsed} ms with a 2 s budget`)
+      assert.ok(reportRequests().filter((q) => q.status === 503).length >= 2, 'retried')
+      assert.match(r.stderr, /could not send the report for sp .*saved it to/)
+      const files = readdirOrEmpty(w.spoolDir)
+      assert.equal(files.length, 1)
+      const file = join(w.spoolDir, files[0])
+      assert.equal(statSync(file).mode & 0o777, 0o600)
+      const text = readFileSync(file, 'utf8')
+      assert.ok(!text.includes(KEY))
+      const spooled = JSON.parse(text).report
+      assert.equal(reportsFor('sp').length, 0)
+
+      sb.clearFaults()
+      const next = await runWrap(['--conf', w.conf, '-n', 'sp', '--', 'sh', '-c', 'exit 6'], w.env)
+      assert.equal(next.code, 6)
+      const got = reportsFor('sp')
+      assert.equal(got.length, 2)
+      assert.deepEqual(got[0].report, spooled, 'the spooled report goes first, unchanged')
+      assert.match(got[1].report.message as string, /^command exited with code: 6/)
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+    })
+    it('--flush sends what is spooled; a successful run without reports also flushes', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', drop: true})
+      const r = await runWrap(['--conf', w.conf, '-n', 'fl', '--report-timeout', '1s', '--', 'false'], w.env)
+      assert.equal(r.code, 1)
+      assert.equal(readdirOrEmpty(w.spoolDir).length, 1)
+      sb.clearFaults()
+      const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
+      assert.equal(f.code, 0, f.stderr)
+      assert.equal(reportsFor('fl').length, 1)
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 502})
+      await runWrap(['--conf', w.conf, '-n', 'fl2', '--report-timeout', '1s', '--', 'false'], w.env)
+      sb.clearFaults()
+      const ok = await runWrap(['--conf', w.conf, '--', 'true'], w.env)
+      assert.equal(ok.code, 0)
+      assert.equal(reportsFor('fl2').length, 1)
+    })
+    it('a spooled report older than 6 hours is dropped with a log line, never sent', async () => {
+      const old = Math.floor(Date.now() / 1000) - 7 * 3600
+      const entry = {
+        version: 1,
+        apiBase: new URL(sb.url).href,
+        spooledAt: old * 1000,
+        reason: 'test',
+        report: {source: {type: 'host', hostId: host}, name: 'old', status: 'CRITICAL', message: 'm', occurredAt: old},
+      }
+      const {mkdirSync} = await import('node:fs')
+      mkdirSync(w.spoolDir, {recursive: true})
+      writeFileSync(join(w.spoolDir, `${String(old * 1000).padStart(15, '0')}-x.report.json`), JSON.stringify(entry))
+      const r = await runWrap(['--conf', w.conf, '--', 'true'], w.env)
+      assert.equal(r.code, 0)
+      assert.match(r.stderr, /dropped the spooled report for old .*older than 6 hours/)
+      assert.equal(reportsFor('old').length, 0)
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+    })
+    it('a 403 is not spooled: logged with the lost message', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 403})
+      const r = await runWrap(['--conf', w.conf, '-n', 'forbidden', '-N', 'the note', '--', 'sh', '-c', 'exit 4'], w.env)
+      assert.equal(r.code, 4)
+      assert.match(r.stderr, /refused: POST \/api\/v0\/monitoring\/checks\/report failed: 403/)
+      assert.match(r.stderr, /this report is lost:\n--- lost report: forbidden CRITICAL[^\n]*\ncommand exited with code: 4\nNote: the note\n/)
+      assert.equal(reportRequests().length, 1, 'not retried')
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+    })
+  })
+
+  describe('--timeout', () => {
+    it('SIGTERM ignored: SIGKILL after --kill-after to the whole group (grandchild too), report says timed out', async () => {
+      const script = 'trap "" TERM; sleep 30 & echo $!; sleep 30'
+      const r = await runWrap(['--conf', w.conf, '-n', 'to', '--timeout', '300ms', '--kill-after', '300ms', '--', 'sh', '-c', script], w.env)
+      assert.equal(r.code, 137, r.stderr)
+      const grandchild = Number(r.stdout.trim())
+      assert.ok(grandchild > 0)
+      await until(() => !running(grandchild), 'the grandchild to die', 5000)
+      const [rep] = reportsFor('to')
+      assert.match(rep.report.message as string, /^command timed out after 0\.30s and died with signal: 9\n/)
+      assert.equal(rep.report.status, 'CRITICAL')
+    })
+    it('a job that stops on SIGTERM: no SIGKILL needed', async () => {
+      const r = await runWrap(['--conf', w.conf, '-n', 'to2', '--timeout', '200ms', '--', 'sleep', '30'], w.env)
+      assert.equal(r.code, 143)
+      assert.match(reportsFor('to2')[0].report.message as string, /^command timed out after 0\.20s and died with signal: 15\n/)
+    })
+  })
+
+  describe('beyond mkr', () => {
+    it('--status-on maps exit codes', async () => {
+      await runWrap(['--conf', w.conf, '-n', 'so1', '--status-on', '1=WARNING', '--', 'sh', '-c', 'exit 1'], w.env)
+      await runWrap(['--conf', w.conf, '-n', 'so2', '-a', '--status-on', '1=WARNING', '--status-on', '3-9=OK', '--', 'sh', '-c', 'exit 5'], w.env)
+      await runWrap(['--conf', w.conf, '-n', 'so3', '--status-on', '3-9=OK', '--', 'sh', '-c', 'exit 10'], w.env)
+      assert.equal(reportsFor('so1')[0].report.status, 'WARNING')
+      assert.equal(reportsFor('so2')[0].report.status, 'OK')
+      assert.equal(reportsFor('so3')[0].report.status, 'CRITICAL')
+    })
+    it('--max-duration: a slow success reports WARNING', async () => {
+      const r = await runWrap(['--conf', w.conf, '-n', 'slow', '--max-duration', '100ms', '--', 'sleep', '0.4'], w.env)
+      assert.equal(r.code, 0)
+      const [rep] = reportsFor('slow')
+      assert.equal(rep.report.status, 'WARNING')
+      assert.match(rep.report.message as string, /^command exited with code: 0 but ran for \d+\.\d+s, longer than --max-duration 0\.10s\n/)
+    })
+    it('--fail-after 3: only the third consecutive failure is reported; a success resets', async () => {
+      const args = ['--conf', w.conf, '-n', 'fa', '--fail-after', '3', '--']
+      for (let i = 0; i < 2; i++) assert.equal((await runWrap([...args, 'false'], w.env)).code, 1)
+      assert.equal(reportsFor('fa').length, 0)
+      await runWrap([...args, 'false'], w.env)
+      assert.equal(reportsFor('fa').length, 1)
+      assert.match(reportsFor('fa')[0].report.message as string, /^command exited with code: 1 \(3 consecutive failures\)/)
+      await runWrap([...args, 'true'], w.env)
+      await runWrap([...args, 'false'], w.env)
+      assert.equal(reportsFor('fa').length, 1)
+    })
+    it('--if-status runs the job only for listed MACKEREL_STATUS values', async () => {
+      const args = ['--conf', w.conf, '--if-status', 'CRITICAL,WARNING', '--', 'echo', 'ran']
+      assert.equal((await runWrap(args, {...w.env, MACKEREL_STATUS: 'OK', MACKEREL_PREVIOUS_STATUS: 'CRITICAL'})).stdout, '')
+      assert.equal((await runWrap(args, {...w.env, MACKEREL_STATUS: 'CRITICAL', MACKEREL_PREVIOUS_STATUS: 'OK'})).stdout, 'ran\n')
+      const unset = await runWrap(args, w.env)
+      assert.equal(unset.stdout, '')
+      assert.equal(unset.code, 0)
+      assert.match(unset.stderr, /MACKEREL_STATUS is not set/)
+    })
+    it('--on-change runs the job only when the status changed', async () => {
+      const args = ['--conf', w.conf, '-n', 'oc', '--on-change', '--', 'echo', 'ran']
+      const run = (st: string, prev?: string) =>
+        runWrap(args, {...w.env, MACKEREL_STATUS: st, ...(prev === undefined ? {} : {MACKEREL_PREVIOUS_STATUS: prev})})
+      assert.equal((await run('CRITICAL', 'CRITICAL')).stdout, '')
+      assert.equal((await run('CRITICAL', 'OK')).stdout, 'ran\n')
+      assert.equal((await run('WARNING', '')).stdout, 'ran\n', 'the first check result (empty previous) is a change')
+      // an agent that does not set MACKEREL_PREVIOUS_STATUS: the last run's status is kept in the state
+      assert.equal((await run('OK')).stdout, 'ran\n')
+      assert.equal((await run('OK')).stdout, '')
+      assert.equal((await run('CRITICAL')).stdout, 'ran\n')
+    })
+    it('--annotate posts an annotation covering the job window', async () => {
+      const before = Math.floor(Date.now() / 1000)
+      const r = await runWrap(['--conf', w.conf, '-n', 'ann', '--annotate', 'demo:web', '--', 'sleep', '1.1'], w.env)
+      const after = Math.ceil(Date.now() / 1000)
+      assert.equal(r.code, 0, r.stderr)
+      const anns = [...sb.store.annotations.values()].filter((a) => a.title.startsWith('ann: '))
+      assert.equal(anns.length, 1)
+      const a = anns[0]
+      assert.equal(a.service, 'demo')
+      assert.deepEqual(a.roles, ['web'])
+      assert.match(a.title, /^ann: OK command exited with code: 0 \(1\.\d\ds\)$/)
+      assert.ok(a.from >= before && a.to <= after && a.to - a.from >= 1, JSON.stringify(a))
+    })
+    it('--result-json describes the run', async () => {
+      const file = join(w.dir, 'result.json')
+      const r = await runWrap(['--conf', w.conf, '-n', 'rj', '--result-json', file, '--', 'sh', '-c', 'exit 7'], w.env)
+      assert.equal(r.code, 7)
+      const j = JSON.parse(readFileSync(file, 'utf8'))
+      assert.equal(j.name, 'rj')
+      assert.deepEqual(j.command, ['sh', '-c', 'exit 7'])
+      assert.equal(j.hostId, host)
+      assert.equal(j.exitCode, 7)
+      assert.equal(j.signal, null)
+      assert.equal(j.status, 'CRITICAL')
+      assert.equal(j.report, true)
+      assert.equal(j.delivered, true)
+      assert.equal(j.delivery, 'delivered')
+      assert.ok(Date.parse(j.endedAt) >= Date.parse(j.startedAt))
+      assert.equal(typeof j.durationMs, 'number')
+      assert.equal(typeof j.userTimeMs, 'number')
+      assert.equal(typeof j.systemTimeMs, 'number')
+    })
+    it('--jitter: a delay stable for the same host and name, not counted in the duration', async () => {
+      const run = async (name: string) => {
+        const file = join(w.dir, `${name}.json`)
+        await runWrap(['--conf', w.conf, '-n', name, '--jitter', '1s', '--result-json', file, '--', 'true'], w.env)
+        return JSON.parse(readFileSync(file, 'utf8'))
+      }
+      const a1 = await run('jit-a')
+      const a2 = await run('jit-a')
+      const b = await run('jit-b')
+      const expected = (name: string) => Math.floor(stableFraction(`${host}\0${name}`) * 1000)
+      assert.equal(a1.jitterMs, expected('jit-a'))
+      assert.equal(a2.jitterMs, a1.jitterMs)
+      assert.equal(b.jitterMs, expected('jit-b'))
+      assert.notEqual(a1.jitterMs, b.jitterMs)
+      assert.ok(a1.durationMs < Math.max(a1.jitterMs, 200) + 200)
+    })
+  })
+})
+
+function readdirOrEmpty(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')) : []
+}
+void sleep
