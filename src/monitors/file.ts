@@ -41,7 +41,7 @@ export function parseMonitorsText(text: string, file: string): MonitorsFile {
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
       const {line, column} = error.location
-      throw new MonitorsFileError(`${file}:${line}:${column}: invalid JSON: ${error.message}`)
+      throw new MonitorsFileError(`${file}:${line}:${column}: ${error.duplicateKey ? '' : 'invalid JSON: '}${error.message}`)
     }
     throw error
   }

@@ -15,6 +15,8 @@ export class JsonSyntaxError extends Error {
   constructor(
     message: string,
     readonly location: JsonLocation,
+    /** valid JSON, but a key repeated in one object (JSON.parse would silently keep the last) */
+    readonly duplicateKey = false,
   ) {
     super(message)
   }
@@ -94,6 +96,7 @@ class Scanner {
       this.pos++
       return
     }
+    const seen = new Map<string, number>()
     for (;;) {
       const ch = this.s[this.pos]
       if (ch === undefined) this.fail(`unexpected end of file: the object opened at line ${locate(this.s, open).line} is not closed`)
@@ -105,6 +108,15 @@ class Scanner {
       const keyStart = this.pos
       this.string()
       const key = JSON.parse(this.s.slice(keyStart, this.pos)) as string
+      const first = seen.get(key)
+      if (first !== undefined) {
+        throw new JsonSyntaxError(
+          `duplicate key "${key}" in one object (first at line ${locate(this.s, first).line}); only one can count`,
+          locate(this.s, keyStart),
+          true,
+        )
+      }
+      seen.set(key, keyStart)
       this.ws()
       if (this.s[this.pos] !== ':') this.fail(`expected ':' after the property name "${key}"`)
       this.pos++

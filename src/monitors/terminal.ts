@@ -31,7 +31,7 @@ export async function terminalIo(opts: {quiet?: boolean; color: boolean}): Promi
         ? (line) => {
             clearProgress()
             if (line === undefined) return
-            const width = Math.max(20, (process.stderr.columns ?? 80) - 1)
+            const width = Math.max(20, (process.stderr.columns || 80) - 1) // 0 on a terminal that reports no size
             process.stderr.write([...line].length > width ? [...line].slice(0, width - 1).join('') + '…' : line)
             progressShown = true
           }

@@ -36,6 +36,15 @@ describe('monitors file: reading', () => {
     for (const [text, re] of cases) assert.match(syntaxError(text), re, JSON.stringify(text))
   })
 
+  it('refuses a key repeated in one object (JSON.parse would silently keep the last one)', () => {
+    assert.equal(
+      syntaxError('{"monitors": [{\n  "critical": 90,\n  "name": "x",\n  "critical": 95\n}]}'),
+      'm.json:4:3: duplicate key "critical" in one object (first at line 2); only one can count',
+    )
+    // the same key in two objects is fine
+    assert.equal(parseMonitorsText('{"monitors": [{"type": "connectivity"}, {"type": "connectivity"}]}', 'm.json').monitors.length, 2)
+  })
+
   it('columns count characters, not UTF-16 units', () => {
     assert.match(syntaxError('{"monitors": [{"name": "🚀", }]}'), /^m\.json:1:27:/) // 28 if the emoji counted twice
   })
