@@ -1,0 +1,63 @@
+// Flag handling shared by the `alerts` commands.
+import {Flags} from '@oclif/core'
+import {ALERTS_PAGE_MAX, DEFAULT_PAGE_DELAY_MS} from '../api/alerts.js'
+import {UsageError} from '../errors.js'
+import {parseDurationFlag} from '../timespec.js'
+
+/** mkr's default page count when --with-closed is set (without it, all open alerts are listed). */
+export const DEFAULT_ALERTS_LIMIT = 100
+export const MAX_LIMIT = 1_000_000
+
+export const alertsFetchFlags = {
+  'with-closed': Flags.boolean({char: 'w', description: 'closed alerts too'}),
+  limit: Flags.string({
+    char: 'l',
+    description: `how many alerts, 0..${MAX_LIMIT} [default: all open alerts; ${DEFAULT_ALERTS_LIMIT} with --with-closed]`,
+    helpValue: 'N',
+  }),
+  'page-interval': Flags.string({
+    description: 'pause between page requests, to be gentle with the API (mkr: 1s)',
+    default: `${DEFAULT_PAGE_DELAY_MS / 1000}s`,
+    helpValue: 'DURATION',
+  }),
+}
+
+/** An integer flag in 0..MAX_LIMIT (a usage error naming the range otherwise). */
+export function parseLimit(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const v = value.trim()
+  if (!/^[+-]?\d+$/.test(v)) throw new UsageError(`--limit ${JSON.stringify(value)}: not a whole number`, {hint: `give 0..${MAX_LIMIT}`})
+  const n = Number(v)
+  if (n < 0 || n > MAX_LIMIT) throw new UsageError(`--limit ${n} is out of range: give 0..${MAX_LIMIT}`)
+  return n
+}
+
+/** mkr: --limit if given, else 100 with --with-closed, else every open alert. */
+export function alertsLimit(flags: {limit?: string; 'with-closed'?: boolean}): number | undefined {
+  const fallback = flags['with-closed'] ? DEFAULT_ALERTS_LIMIT : Number.POSITIVE_INFINITY
+  const n = parseLimit(flags.limit, fallback)
+  return Number.isFinite(n) ? n : undefined
+}
+
+export function pageInterval(flags: {'page-interval'?: string}): number {
+  return parseDurationFlag('page-interval', flags['page-interval'] ?? `${DEFAULT_PAGE_DELAY_MS}ms`, {min: 0})
+}
+
+/**
+ * A progress counter on a terminal's stderr, once a full page says more may follow (nothing when
+ * stderr is not a TTY or with --quiet).
+ */
+export function progress(what: string, quiet: boolean | undefined): {update: (n: number) => void; done: () => void} {
+  if (quiet || !process.stderr.isTTY) return {update: () => {}, done: () => {}}
+  let shown = false
+  return {
+    update(n) {
+      if (n < ALERTS_PAGE_MAX) return
+      shown = true
+      process.stderr.write(`\r\u001B[2Kfetched ${n} ${what}…`)
+    },
+    done() {
+      if (shown) process.stderr.write('\r\u001B[2K')
+    },
+  }
+}

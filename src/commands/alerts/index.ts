@@ -1,0 +1,26 @@
+import {alertJson, listAlerts} from '../../api/alerts.js'
+import {alertsFetchFlags, alertsLimit, pageInterval, progress} from '../../alerts/cli.js'
+import {BaseCommand} from '../../base-command.js'
+import {printJson} from '../../output/json.js'
+
+export default class Alerts extends BaseCommand<typeof Alerts> {
+  static summary = 'List alerts as JSON'
+  static description = `Alerts newest first, in mkr's JSON shape (epoch times). Without --limit: every open alert, or the latest 100 with --with-closed.
+Pages of 100 are fetched through nextId with a pause between requests (--page-interval).
+For one line per alert, see \`mkr alerts list\`.`
+  static examples = [
+    '<%= config.bin %> alerts',
+    '<%= config.bin %> alerts --with-closed --limit 300 | jq -r \'.[] | select(.status == "CRITICAL") | .id\'',
+  ]
+
+  static flags = alertsFetchFlags
+
+  async run(): Promise<void> {
+    const f = this.flags
+    const limit = alertsLimit(f)
+    const pageDelayMs = pageInterval(f)
+    const p = progress('alerts', f.quiet)
+    const alerts = await listAlerts(await this.api(), {withClosed: f['with-closed'], limit, pageDelayMs, onPage: p.update}).finally(p.done)
+    printJson(alerts.map((a) => alertJson(a)))
+  }
+}

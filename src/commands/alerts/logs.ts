@@ -1,0 +1,25 @@
+import {Args, Flags} from '@oclif/core'
+import {alertLogJson, listAlertLogs} from '../../api/alerts.js'
+import {MAX_LIMIT, parseLimit, progress} from '../../alerts/cli.js'
+import {BaseCommand} from '../../base-command.js'
+import {printJson} from '../../output/json.js'
+
+export default class AlertsLogs extends BaseCommand<typeof AlertsLogs> {
+  static summary = 'Show the logs of an alert as JSON'
+  static description = 'Newest first, in mkr\'s JSON shape (epoch times), paging through nextId up to --limit.'
+  static examples = ['<%= config.bin %> alerts logs 2wpLU5fBXbG --limit 10']
+  static args = {
+    id: Args.string({description: 'alert id', required: true, ignoreStdin: true}),
+  }
+
+  static flags = {
+    limit: Flags.string({char: 'l', description: `how many logs, 0..${MAX_LIMIT} [default: 100]`, helpValue: 'N'}),
+  }
+
+  async run(): Promise<void> {
+    const limit = parseLimit(this.flags.limit, 100)
+    const p = progress('logs', this.flags.quiet)
+    const logs = await listAlertLogs(await this.api(), this.args.id, {limit, onPage: p.update}).finally(p.done)
+    printJson(logs.map((l) => alertLogJson(l)))
+  }
+}

@@ -1,0 +1,21 @@
+import {Flags} from '@oclif/core'
+import {annotationJson, deleteAnnotation} from '../../api/annotations.js'
+import {BaseCommand} from '../../base-command.js'
+import {printJson} from '../../output/json.js'
+import {missing} from './create.js'
+
+export default class AnnotationsDelete extends BaseCommand<typeof AnnotationsDelete> {
+  static summary = 'Delete a graph annotation'
+  static description = 'Prints the deleted annotation as JSON.'
+  static examples = ['<%= config.bin %> annotations delete --id 3b2xWzDkP1']
+
+  static flags = {
+    id: Flags.string({description: 'annotation id'}),
+  }
+
+  async run(): Promise<void> {
+    if (!this.flags.id) throw missing('id', 'delete a graph annotation', 'ID')
+    const deleted = await deleteAnnotation(await this.api(), this.flags.id)
+    printJson(annotationJson(deleted))
+  }
+}
