@@ -138,22 +138,34 @@ export function matchMonitors(remote: Monitor[], local: Monitor[]): MatchResult 
     duplicateNames,
     foreignIds: [],
   }
+  // mkr scans the file for each remote monitor and takes the first unused rule that is identical,
+  // has the same id, or (name matching) has no id and the same name. An identical rule has the same
+  // id, so the first two collapse into "same id"; indexes by id and by name give the same first hit
+  // without comparing every pair (files of thousands of rules stay fast).
+  const byId = new Map<string, number[]>()
+  const byName = new Map<string, number[]>()
+  local.forEach((l, i) => {
+    const key = hasId(l) ? l.id : nameMatching ? nameOf(l) : undefined
+    if (key === undefined) return
+    const index = hasId(l) ? byId : byName
+    const list = index.get(key)
+    if (list) list.push(i)
+    else index.set(key, [i])
+  })
+  const firstUnused = (list: number[] | undefined) => list?.find((i) => !used[i])
   for (const r of remote) {
-    let found = false
-    for (let i = 0; i < local.length; i++) {
-      if (used[i]) continue
-      const l = local[i]
-      const identical = jsonEqual(...alignZeroValues(r, l))
-      const sameId = hasId(l) && l.id === r.id
-      const sameName = nameMatching && !hasId(l) && nameOf(l) !== undefined && nameOf(l) === nameOf(r)
-      if (!identical && !sameId && !sameName) continue
-      used[i] = true
-      found = true
-      if (!identical && differs(r, l)) result.modified.push({remote: r, local: l, index: i})
-      else result.unchanged.push({remote: r, local: l, index: i})
-      break
+    const a = typeof r.id === 'string' ? firstUnused(byId.get(r.id)) : undefined
+    const name = nameOf(r)
+    const b = name !== undefined ? firstUnused(byName.get(name)) : undefined
+    const i = a === undefined ? b : b === undefined ? a : Math.min(a, b)
+    if (i === undefined) {
+      result.onlyRemote.push(r)
+      continue
     }
-    if (!found) result.onlyRemote.push(r)
+    used[i] = true
+    const pair = {remote: r, local: local[i], index: i}
+    if (differs(r, local[i])) result.modified.push(pair)
+    else result.unchanged.push(pair)
   }
   const remoteIds = new Set(remote.map((r) => r.id))
   local.forEach((l, i) => {
