@@ -29,14 +29,18 @@ export function defaultLockPath(stateDir: string, name: string): string {
   return join(stateDir, 'locks', `${fileKey(name)}.lock`)
 }
 
-/** Start time of a process (field 22 of /proc/<pid>/stat), undefined when unavailable. */
-export function processStart(pid: number): string | undefined {
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
     return undefined
   }
+}
+
+/** Start time of a process (field 22 of /proc/<pid>/stat), undefined when unavailable. */
+export function processStart(pid: number): string | undefined {
+  return procStat(pid)?.[19]
 }
 
 function alive(pid: number | undefined, start: string | undefined): boolean {
@@ -46,9 +50,10 @@ function alive(pid: number | undefined, start: string | undefined): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
   }
-  if (start === undefined) return true
-  const now = processStart(pid)
-  return now === undefined || now === start
+  const f = procStat(pid)
+  if (!f) return true // no /proc: kill(0) is all we know
+  if (f[0] === 'Z' || f[0] === 'X') return false // killed, waiting for its parent to reap it
+  return start === undefined || f[19] === start
 }
 
 /** Whether the record's holder (wrap or its job) still runs. Records from another host count as held. */

@@ -1,0 +1,142 @@
+// `mkr wrap` signals and locks, end to end: signals sent to wrap reach the job exactly once (also when
+// the whole process group is signalled, as a terminal's Ctrl-C does), and --lock.
+import assert from 'node:assert/strict'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
+import {BIN} from './harness.js'
+import {running, runWrap, sleep, startWrap, until, wrapEnv, type WrapEnv} from '../wrap/helpers.js'
+
+const KEY = 'sandbox-e2e-signals-key'
+
+// Counts the signals it gets; exits with that count after it was told to stop (a second line on
+// stdin is not available, so: after 1.2 s from "ready").
+const COUNTER = `
+let n = 0
+for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT']) process.on(s, () => { n++ })
+process.stdout.write('ready ' + process.pid + '\\n')
+setTimeout(() => process.exit(n), 1200)
+`
+
+describe('mkr wrap signals and locks (e2e)', function () {
+  this.timeout(60_000)
+  let sb: Sandbox
+  let host: string
+  let w: WrapEnv
+  let counter: string
+  const reportsFor = (name: string) => sb.reports().filter((r) => r.report.name === name)
+
+  before(async () => {
+    sb = await startSandbox({port: 0, seed: true, apiKey: KEY})
+    host = [...sb.store.hosts.keys()].find((id) => sb.store.liveHost(id))!
+  })
+  after(async () => sb.close())
+  beforeEach(() => {
+    w = wrapEnv(sb.url, KEY, host)
+    counter = join(w.dir, 'counter.cjs')
+    writeFileSync(counter, COUNTER)
+  })
+  afterEach(() => w.remove())
+
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    it(`${sig} sent to wrap reaches the job exactly once; wrap waits and reports`, async () => {
+      const name = `fwd-${sig}`
+      const s = startWrap(['--conf', w.conf, '-n', name, '--', process.execPath, counter], w.env)
+      await s.waitOut('ready')
+      s.child.kill(sig)
+      const r = await s.done
+      assert.equal(r.code, 1, `the job counted ${r.code} signals; stderr: ${r.stderr}`)
+      assert.equal(reportsFor(name).length, 1)
+      assert.match(reportsFor(name)[0].report.message as string, /^command exited with code: 1\n/)
+    })
+  }
+
+  it('SIGINT to the whole process group (like Ctrl-C at a terminal) reaches the job once', async () => {
+    const s = startWrap(['--conf', w.conf, '-n', 'grp', '--', process.execPath, counter], w.env, {detached: true})
+    await s.waitOut('ready')
+    process.kill(-s.child.pid!, 'SIGINT')
+    const r = await s.done
+    assert.equal(r.code, 1, `the job counted ${r.code} signals`)
+    assert.equal(reportsFor('grp').length, 1)
+  })
+
+  it('a job that dies from the forwarded signal: 128+N and a report', async () => {
+    const s = startWrap(['--conf', w.conf, '-n', 'die', '--', 'sh', '-c', 'echo ready; sleep 30'], w.env)
+    await s.waitOut('ready')
+    s.child.kill('SIGTERM')
+    const r = await s.done
+    assert.equal(r.code, 143)
+    assert.match(reportsFor('die')[0].report.message as string, /^command died with signal: 15\n/)
+  })
+
+  const tmux = spawnSync('tmux', ['-V']).status === 0
+  ;(tmux ? it : it.skip)('Ctrl-C typed in a tmux pane reaches the job once', async () => {
+    const sock = join(w.dir, 'tmux.sock')
+    const rcFile = join(w.dir, 'rc')
+    const envs = Object.entries({...w.env})
+      .filter(([k]) => /^(HOME|XDG_STATE_HOME|TMPDIR|MACKEREL_APIBASE|MACKEREL_APIKEY|PATH)$/.test(k))
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ')
+    const cmd = `env ${envs} ${process.execPath} ${BIN} wrap --conf ${w.conf} -n tmux -- ${process.execPath} ${counter} > ${join(w.dir, 'out')} 2>&1; echo $? > ${rcFile}`
+    execFileSync('tmux', ['-S', sock, 'new-session', '-d', '-x', '80', '-y', '20', cmd])
+    try {
+      await until(() => existsSync(join(w.dir, 'out')) && readFileSync(join(w.dir, 'out'), 'utf8').includes('ready'), 'the job in tmux', 15_000)
+      execFileSync('tmux', ['-S', sock, 'send-keys', 'C-c'])
+      await until(() => existsSync(rcFile) && readFileSync(rcFile, 'utf8').trim() !== '', 'wrap in tmux to end', 15_000)
+      assert.equal(readFileSync(rcFile, 'utf8').trim(), '1', readFileSync(join(w.dir, 'out'), 'utf8'))
+      assert.equal(reportsFor('tmux').length, 1)
+    } finally {
+      spawnSync('tmux', ['-S', sock, 'kill-server'])
+    }
+  })
+
+  describe('--lock', () => {
+    it('a second run skips, reports (exit 75) or waits, per --on-locked', async () => {
+      const a = startWrap(['--conf', w.conf, '-n', 'L', '--lock', '--', 'sh', '-c', 'echo started $$; sleep 30'], w.env)
+      await a.waitOut('started')
+      const jobPid = Number(/started (\d+)/.exec(a.out())![1])
+
+      const skip = await runWrap(['--conf', w.conf, '-n', 'L', '--lock', '--', 'echo', 'hi'], w.env)
+      assert.equal(skip.code, 0)
+      assert.equal(skip.stdout, '')
+      assert.match(skip.stderr, /skipped L: the previous run is still running \(pid \d+, job pid \d+/)
+
+      const rep = await runWrap(['--conf', w.conf, '-n', 'L', '--lock', '--on-locked', 'report', '--', 'echo', 'hi'], w.env)
+      assert.equal(rep.code, 75)
+      assert.equal(rep.stdout, '')
+      const [report] = reportsFor('L')
+      assert.equal(report.report.status, 'CRITICAL')
+      assert.match(report.report.message as string, /^skipped: the previous run is still running/)
+
+      const waiter = startWrap(['--conf', w.conf, '-n', 'L', '--lock', '--on-locked', 'wait', '--', 'echo', 'waited'], w.env)
+      await sleep(700)
+      assert.equal(waiter.out(), '')
+      process.kill(-jobPid, 'SIGTERM')
+      assert.equal((await a.done).code, 143)
+      const wr = await waiter.done
+      assert.equal(wr.code, 0)
+      assert.equal(wr.stdout, 'waited\n')
+    })
+
+    it('is freed when the holder is killed with SIGKILL (and its job is gone too)', async () => {
+      const lock = join(w.dir, 'my.lock')
+      const a = startWrap(['--lock=' + lock, '--', 'sh', '-c', 'echo started $$; exec sleep 30'], w.env)
+      await a.waitOut('started')
+      const jobPid = Number(/started (\d+)/.exec(a.out())![1])
+      a.child.kill('SIGKILL')
+      await a.done
+      assert.ok(existsSync(lock), 'the dead holder leaves its file')
+      // the orphaned job still runs: the previous run is not over
+      const b = await runWrap(['--lock', lock, '--', 'echo', 'hi'], w.env)
+      assert.equal(b.stdout, '')
+      assert.match(b.stderr, /still running/)
+      process.kill(jobPid, 'SIGKILL')
+      await until(() => !running(jobPid), 'the job to die')
+      const c = await runWrap(['--lock', lock, '--', 'echo', 'hi'], w.env)
+      assert.equal(c.code, 0)
+      assert.equal(c.stdout, 'hi\n', c.stderr)
+      assert.ok(!existsSync(lock), 'released at exit')
+    })
+  })
+})
