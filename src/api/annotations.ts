@@ -59,9 +59,8 @@ export function cutToCodePoints(s: string, max: number): string {
  * Checks an annotation against the API's documented limits before anything is sent:
  * title 1..250 and description ≤ 1024 code points, from ≤ to, a service. Throws a CliError (exit 1).
  */
-export function validateAnnotation(a: Partial<AnnotationInput>, opts: {titleRequired?: boolean} = {}): void {
-  const titleRequired = opts.titleRequired ?? true
-  if (titleRequired && !a.title) throw new CliError('the annotation needs a title', {hint: 'pass --title TEXT'})
+export function validateAnnotation(a: Partial<AnnotationInput>): void {
+  if (!a.title) throw new CliError('the annotation needs a title', {hint: 'pass --title TEXT'})
   if (a.title !== undefined) {
     const n = codePoints(a.title)
     if (n > ANNOTATION_TITLE_MAX)

@@ -76,8 +76,6 @@ describe('validateAnnotation', () => {
       if (err === null) validateAnnotation(input)
       else assert.throws(() => validateAnnotation(input), (e: Error) => e instanceof CliError && e.exitCode === 1 && err.test(e.message))
     })
-
-  it('update may leave the title out', () => validateAnnotation({from: 1, to: 2, service: 's'}, {titleRequired: false}))
 })
 
 describe('annotationJson', () => {

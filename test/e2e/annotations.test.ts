@@ -113,6 +113,7 @@ describe('e2e: annotations against the sandbox', () => {
       ['a missing description file', ['create', '-s', 'demo', '--title', 't', '--description-file', '/nonexistent/desc', '--from', 'now', '--to', 'now'], 1, /cannot read --description-file \/nonexistent\/desc: no such file/],
       ['a role of another service', ['create', '-s', 'demo', '--title', 't', '-r', 'other:web', '--from', 'now', '--to', 'now'], 2, /names service "other"/],
       ['update without --id', ['update', '-s', 'demo', '--from', 'now', '--to', 'now'], 2, /`id` is a required field to update/],
+      ['update without --title (the API would reject it)', ['update', '--id', 'x', '-s', 'demo', '--from', 'now', '--to', 'now'], 2, /`title` is a required field to update a graph annotation/],
       ['delete without --id', ['delete'], 2, /`id` is a required field to delete/],
       ['list without --from', ['list', '-s', 'demo', '--to', 'now'], 2, /`from` is a required field to list/],
     ]
