@@ -137,7 +137,9 @@ export interface ApplyResult {
 
 /** Whether a failed write may still have taken effect. */
 export function failureOutcome(error: unknown): 'not applied' | 'unknown' {
-  if (error instanceof ApiError) return 'not applied' // the API answered with an error
+  // 500, 502 and 504 may come after the backend did the work (a crash after the write, a gateway
+  // giving up waiting); any other error status means the API refused the request
+  if (error instanceof ApiError) return [500, 502, 504].includes(error.status) ? 'unknown' : 'not applied'
   if (error instanceof NetworkError && error.neverSent) return 'not applied'
   if (error instanceof InvalidResponseError) return 'unknown' // a 2xx with an unreadable body
   if (error instanceof NetworkError) return 'unknown' // sent, but no (complete) answer
@@ -210,7 +212,7 @@ export function failureReport(r: ApplyResult): string {
   if (f)
     out +=
       f.outcome === 'unknown'
-        ? `Unknown outcome (the request was sent but no usable answer came back; it may have been applied):\n  ${actionTitle(f.action)}\n`
+        ? `Outcome unknown (the request was sent and the answer does not tell whether it took effect):\n  ${actionTitle(f.action)}\n`
         : `Failed (not applied):\n  ${actionTitle(f.action)}\n`
   if (r.skipped.length) {
     out += `Not applied (${r.skipped.length}):\n`

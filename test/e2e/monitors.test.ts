@@ -232,6 +232,22 @@ describe('e2e: monitors pull / diff / push against the sandbox', () => {
     assert.match(again.stdout, /^Plan: 0 to create, 1 to update, 1 to delete, 2 unchanged\.\n/)
   })
 
+  it('a 503 on an update is retried; a 500 on a create is reported as a possibly applied change', async () => {
+    await pullAndEdit()
+    sb.addFault({method: 'PUT', path: `/api/v0/monitors/${ids.cpu}`, status: 503, times: 1})
+    const ok = await mkr(['monitors', 'push', '--no-delete'])
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.deepEqual(writes(), ['POST /api/v0/monitors 200', `PUT /api/v0/monitors/${ids.cpu} 503`, `PUT /api/v0/monitors/${ids.cpu} 200`])
+
+    writeFile([...readFile().monitors, {type: 'connectivity', name: 'second'}])
+    sb.addFault({method: 'POST', path: '/api/v0/monitors', status: 500, times: 1})
+    const r = await mkr(['monitors', 'push', '--no-delete'])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /Outcome unknown \(the request was sent and the answer does not tell whether it took effect\):\n {2}create "second" \(connectivity\)\n/)
+    assert.match(r.stderr, /^hint: check with `mkr monitors diff` whether it took effect/m)
+    assert.equal(writes().filter((w) => w.startsWith('POST')).length, 2) // the create was not sent twice
+  })
+
   it('deletes without --yes and without a terminal: no write at all, exit 1, a message naming --yes', async () => {
     await pullAndEdit()
     const r = await mkr(['monitors', 'push'])

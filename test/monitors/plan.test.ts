@@ -128,7 +128,10 @@ describe('applying a push plan', () => {
   })
 
   it('a write that was sent but got no answer has an unknown outcome', () => {
-    assert.equal(failureOutcome(new ApiError('POST', '/x', 500, 'oops')), 'not applied')
+    assert.equal(failureOutcome(new ApiError('POST', '/x', 400, 'bad')), 'not applied')
+    assert.equal(failureOutcome(new ApiError('POST', '/x', 503, 'busy')), 'not applied')
+    assert.equal(failureOutcome(new ApiError('POST', '/x', 500, 'oops')), 'unknown')
+    assert.equal(failureOutcome(new ApiError('POST', '/x', 504, 'gateway timeout')), 'unknown')
     assert.equal(failureOutcome(new NetworkError('POST', '/x', 'refused', true)), 'not applied')
     assert.equal(failureOutcome(new NetworkError('POST', '/x', 'reset', false)), 'unknown')
     assert.equal(failureOutcome(new InvalidResponseError('POST', '/x', 'HTML')), 'unknown')

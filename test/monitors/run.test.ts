@@ -284,7 +284,7 @@ describe('monitors commands (nock)', () => {
       nock(BASE).post('/api/v0/monitors').replyWithError({code: 'ECONNRESET', message: 'socket hang up'})
       const {io, o} = fakeIo()
       const e = await failure(runPush(client(), {file}, io))
-      assert.match(o.err, /Unknown outcome \(the request was sent but no usable answer came back; it may have been applied\):\n {2}create "x"/)
+      assert.match(o.err, /Outcome unknown \(the request was sent and the answer does not tell whether it took effect\):\n {2}create "x"/)
       assert.match((e as CliError).hint!, /mkr monitors diff/)
     })
 
