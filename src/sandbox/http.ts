@@ -67,6 +67,8 @@ export function readBody(req: IncomingMessage): Promise<string> {
     })
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
+    // the client went away mid-body: settle instead of waiting forever (no-op after 'end')
+    req.on('close', () => reject(new HttpError(400, 'Request body incomplete')))
   })
 }
 

@@ -185,7 +185,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         return
       }
     }
-    if (res.destroyed) return
+    if (res.destroyed || req.socket.destroyed) return
     const status = await dispatch(router, req, res, path, url, path.startsWith('/api/'))
     record(req, path, query, status)
   }

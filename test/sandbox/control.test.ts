@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {request as httpRequest} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseFaultFlag} from '../../src/sandbox/faults.js'
@@ -51,6 +52,19 @@ describe('sandbox: faults, control routes, persistence', () => {
         sb.requests().map((r) => r.status),
         [0, 200, 200],
       )
+    })
+
+    it('a client that gives up during a delay does not wedge the server', async () => {
+      sb.addFault({path: '/api/v0/hosts', delayMs: 100, times: 1})
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(sb.url + '/api/v0/hosts', {method: 'POST', headers: {'X-Api-Key': 'sandbox'}, agent: false})
+        req.on('error', () => resolve())
+        req.write('{"name":')
+        setTimeout(() => req.destroy(), 20)
+      })
+      await new Promise((r) => setTimeout(r, 150))
+      assert.equal((await call(sb, 'GET', '/api/v0/org')).status, 200)
+      assert.equal(sb.store.listHosts().length, 4)
     })
 
     it('faults from options and via POST/DELETE /_sandbox/faults; bad faults are 400', async () => {
