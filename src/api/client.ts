@@ -85,6 +85,8 @@ function describeNetworkError(err: unknown, url: URL, timeoutMs: number, timedOu
   if (timedOut) return `no response within ${timeoutMs >= 1000 ? `${+(timeoutMs / 1000).toFixed(1)}s` : `${timeoutMs}ms`}`
   const code = errorCode(err)
   const where = url.host
+  if ((err as {cause?: {message?: string}})?.cause?.message === 'bad port')
+    return `port ${url.port} of ${url.hostname} is on fetch's list of blocked ports; use another port`
   switch (code) {
     case 'ECONNREFUSED':
       return `cannot connect to ${where} (connection refused)`

@@ -187,6 +187,12 @@ describe('ApiClient against a real 127.0.0.1 server', () => {
     assert.equal(hits, 3)
   })
 
+  it('a port fetch refuses to use (9, discard) is named as such, not as a vague network error', async () => {
+    const c = new ApiClient({apiBase: 'http://127.0.0.1:9', apiKey: KEY, sleep: async () => {}, maxAttempts: 1})
+    const e = await failure(() => c.get('/api/v0/org'))
+    assert.equal(e.message, "GET /api/v0/org failed: port 9 of 127.0.0.1 is on fetch's list of blocked ports; use another port")
+  })
+
   it('a refused connection: a non-idempotent POST is retried (it never left) and says so', async () => {
     const closed = http.createServer()
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
