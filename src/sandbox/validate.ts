@@ -127,6 +127,9 @@ export function parseRoleFullname(s: unknown, key = 'roleFullnames'): {service: 
   return {service: parts[0], role: parts[1]}
 }
 
+/** Check monitor names (host `checks[].name`, report `name`): [a-zA-Z0-9_-]+ (§0.7). */
+export const CHECK_NAME_RE = /^[a-zA-Z0-9_-]+$/
+
 /** `limit` for nextId-paged lists: default 100, 1–100, anything else 400. */
 export function queryLimit(query: URLSearchParams): number {
   const raw = query.get('limit')

@@ -3,11 +3,10 @@
 import {badRequest, notFound} from '../http.js'
 import type {Router} from '../router.js'
 import {ALERT_STATUSES, cmp, type CheckReportInput, type Store} from '../store.js'
-import {asObject, codePoints, oneOf, optNumber, queryLimit, reqArray, reqNumber, reqString} from '../validate.js'
+import {asObject, codePoints, oneOf, optNumber, queryLimit, reqArray, reqNumber, reqString, CHECK_NAME_RE} from '../validate.js'
 
 export const MAX_REPORTS = 100
 export const MAX_MESSAGE = 1024
-const CHECK_NAME_RE = /^[a-zA-Z0-9_-]+$/
 
 /** A report as received, and whether it was applied (false = silently dropped). */
 export interface ReceivedReport {

@@ -3,10 +3,9 @@
 import {badRequest, notFound, type Ctx} from '../http.js'
 import type {Router} from '../router.js'
 import {HOST_STATUSES, normalizeInterfaces, type HostCheck, type HostInterface, type HostRecord, type HostStatus, type Store} from '../store.js'
-import {asObject, isObject, oneOf, optString, optStringArray, parseRoleFullname, reqArray, reqString, type Obj} from '../validate.js'
+import {asObject, isObject, oneOf, optString, optStringArray, parseRoleFullname, reqArray, reqString, type Obj, CHECK_NAME_RE} from '../validate.js'
 
 const BULK_MAX = 30
-const CHECK_NAME_RE = /^[a-zA-Z0-9_-]+$/
 const SUCCESS = {success: true}
 
 function hostOr404(store: Store, id: string, live = false): HostRecord {
