@@ -73,6 +73,7 @@ describe('e2e: alerts memo against the sandbox', () => {
 
   describe('bad input is rejected before any request', () => {
     const cases: [string, string[], number, RegExp][] = [
+      ['no alert id', ['--text', 'a'], 2, /give the alert id\nhint: mkr alerts memo ID/],
       ['nothing to write', ['ALERT'], 2, /nothing to put in the memo/],
       ['two sources', ['ALERT', '--text', 'a', '--', 'echo'], 2, /give only one of --text, --file and a command/],
       ['no alert id before --', ['--', 'echo', 'hi'], 2, /the alert id goes before `--`/],

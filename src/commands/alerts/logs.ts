@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {alertLogJson, listAlertLogs} from '../../api/alerts.js'
 import {MAX_LIMIT, parseLimit, progress} from '../../alerts/cli.js'
 import {BaseCommand} from '../../base-command.js'
+import {UsageError} from '../../errors.js'
 import {printJson} from '../../output/json.js'
 
 export default class AlertsLogs extends BaseCommand<typeof AlertsLogs> {
@@ -9,7 +10,7 @@ export default class AlertsLogs extends BaseCommand<typeof AlertsLogs> {
   static description = 'Newest first, in mkr\'s JSON shape (epoch times), paging through nextId up to --limit.'
   static examples = ['<%= config.bin %> alerts logs 2wpLU5fBXbG --limit 10']
   static args = {
-    id: Args.string({description: 'alert id', required: true, ignoreStdin: true}),
+    id: Args.string({description: 'alert id', ignoreStdin: true}),
   }
 
   static flags = {
@@ -17,9 +18,11 @@ export default class AlertsLogs extends BaseCommand<typeof AlertsLogs> {
   }
 
   async run(): Promise<void> {
+    const id = this.args.id
+    if (!id) throw new UsageError('give the alert id', {hint: 'mkr alerts logs ID [--limit N]'})
     const limit = parseLimit(this.flags.limit, 100)
     const p = progress('logs', this.flags.quiet)
-    const logs = await listAlertLogs(await this.api(), this.args.id, {limit, onPage: p.update}).finally(p.done)
+    const logs = await listAlertLogs(await this.api(), id, {limit, onPage: p.update}).finally(p.done)
     printJson(logs.map((l) => alertLogJson(l)))
   }
 }

@@ -27,7 +27,7 @@ Mackerel keeps memos up to 80 KB: longer content keeps its end, and a warning sa
   static usage = 'alerts memo ID (--text TEXT | --file FILE | -- COMMAND [ARGS...]) [--section NAME] [--timeout DURATION]'
   static strict = false
   static args = {
-    id: Args.string({description: 'alert id', required: true, ignoreStdin: true}),
+    id: Args.string({description: 'alert id', ignoreStdin: true}),
   }
 
   static flags = {
@@ -40,6 +40,7 @@ Mackerel keeps memos up to 80 KB: longer content keeps its end, and a warning sa
   async run(): Promise<void> {
     const f = this.flags
     const id = this.args.id
+    if (!id) throw new UsageError('give the alert id', {hint: 'mkr alerts memo ID (--text TEXT | --file FILE | -- COMMAND [ARGS...])'})
     // Everything after `--` is the command; oclif drops the `--` itself, so find it in the raw argv.
     const dd = this.argv.indexOf('--')
     const command = dd === -1 ? [] : this.argv.slice(dd + 1)
