@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, runMkr, tempDir} from './harness.js'
+import {cleanEnv, runMkr, runMkrTty, tempDir} from './harness.js'
 
 describe('e2e: annotations against the sandbox', () => {
   let sb: Sandbox
@@ -96,6 +96,17 @@ describe('e2e: annotations against the sandbox', () => {
 
     r = await runMkr(['annotations', 'list', '-s', 'demo', '--from', '2030-01-01', '--to', '2030-01-02'], {env})
     assert.equal(r.stdout, '[]\n')
+  })
+
+  it('list on a terminal is a table (local times); --json keeps JSON', async () => {
+    await create(['--title', 'tty table', '--from', '2031-03-01T00:00:00Z', '--to', '2031-03-01T00:10:00Z', '-r', 'web'])
+    const args = ['annotations', 'list', '-s', 'demo', '--from', '2031-03-01', '--to', '2031-03-02']
+    let r = await runMkrTty(args, {env})
+    assert.equal(r.code, 0, r.stdout)
+    assert.match(r.stdout, /│ ID +│ FROM +│ TO +│ TITLE +│ ROLES │/)
+    assert.match(r.stdout, /│ 2031-03-01 09:00:00 │ 2031-03-01 09:10:00 │ tty table │ web +│/) // Asia/Tokyo
+    r = await runMkrTty([...args, '--json'], {env})
+    assert.equal(JSON.parse(r.stdout)[0].title, 'tty table')
   })
 
   describe('bad input is rejected before any request', () => {
