@@ -104,7 +104,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       exit = err.exitCode
     } else if (err.oclif?.exit !== undefined) {
       // oclif parse errors: a usage problem (exit 2)
-      line = err.message.split('\n')[0]
+      // oclif spreads one error over lines ("Missing 1 required arg:\nhostId  host id\nSee more help…")
+      line = err.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^See more help with/.test(l))
+        .join(' ')
+        .replace(/: +/g, ': ')
       hint = `see \`mkr ${this.id?.replaceAll(':', ' ') ?? ''} --help\``
       exit = err.oclif.exit
     } else {
