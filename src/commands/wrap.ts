@@ -66,7 +66,6 @@ The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environme
   async run(): Promise<void> {
     process.exitCode = await runWrap(this.argv, {
       env: process.env,
-      stdout: process.stdout,
       stderr: process.stderr,
       signals: process,
       help: async () => {

@@ -2,7 +2,7 @@
 // `tailBytes` bytes, whatever the job prints (memory stays bounded: a 1 GiB job costs the same as a
 // 10 KiB one). Lines are kept whole across the two streams: each stream's partial last line waits
 // until its newline arrives (up to `maxPendingBytes`), so a stdout line is never split by stderr
-// text. No copy of the data is made on the hot path except the small parts that are kept.
+// text. The caller may reuse the chunk's memory after write(): only the small parts kept are copied.
 
 export interface CaptureOptions {
   headBytes?: number
@@ -27,7 +27,9 @@ export class Capture {
   private readonly pendingMax: number
   private readonly head: Buffer[] = []
   private headLen = 0
-  private tail: Buffer[] = []
+  /** the tail: a ring of tailMax bytes (no allocation per chunk) */
+  private readonly ring: Buffer
+  private ringStart = 0
   private tailLen = 0
   private omitted = 0
   private total = 0
@@ -37,6 +39,7 @@ export class Capture {
     this.headMax = opts.headBytes ?? 8192
     this.tailMax = opts.tailBytes ?? 8192
     this.pendingMax = opts.maxPendingBytes ?? Math.max(this.headMax, this.tailMax)
+    this.ring = Buffer.alloc(this.tailMax)
   }
 
   /** Adds a chunk read from one stream (`stdout`/`stderr`, any key). */
@@ -46,18 +49,23 @@ export class Capture {
     if (!p) this.pending.set(stream, (p = {parts: [], len: 0}))
     const nl = chunk.lastIndexOf(10)
     if (nl < 0) {
-      p.parts.push(chunk)
-      p.len += chunk.length
-      if (p.len > this.pendingMax) this.flushPending(p)
+      this.hold(p, chunk)
       return
     }
     this.flushPending(p)
     this.append(nl === chunk.length - 1 ? chunk : chunk.subarray(0, nl + 1))
-    if (nl < chunk.length - 1) {
-      const rest = chunk.subarray(nl + 1)
-      p.parts.push(rest)
-      p.len += rest.length
+    if (nl < chunk.length - 1) this.hold(p, chunk.subarray(nl + 1))
+  }
+
+  /** Keeps a partial line (a copy: the caller may reuse its buffer), or passes it on when too long. */
+  private hold(p: {parts: Buffer[]; len: number}, part: Buffer): void {
+    if (p.len + part.length > this.pendingMax) {
+      this.flushPending(p)
+      this.append(part)
+      return
     }
+    p.parts.push(Buffer.from(part))
+    p.len += part.length
   }
 
   /** Flushes partial lines (call once the streams ended) and returns what was kept. */
@@ -65,7 +73,7 @@ export class Capture {
     for (const p of this.pending.values()) this.flushPending(p)
     return {
       head: Buffer.concat(this.head, this.headLen),
-      tail: Buffer.concat(this.tail, this.tailLen),
+      tail: this.tailBytes(),
       omittedBytes: this.omitted,
       totalBytes: this.total,
     }
@@ -86,18 +94,38 @@ export class Capture {
       if (take === buf.length) return
       buf = buf.subarray(take)
     }
-    if (buf.length >= this.tailMax) {
-      this.omitted += this.tailLen + buf.length - this.tailMax
-      this.tail = [Buffer.from(buf.subarray(buf.length - this.tailMax))]
-      this.tailLen = this.tailMax
+    const max = this.tailMax
+    if (max === 0) {
+      this.omitted += buf.length
       return
     }
-    this.tail.push(Buffer.from(buf))
-    this.tailLen += buf.length
-    while (this.tailLen - this.tail[0].length >= this.tailMax) {
-      const dropped = this.tail.shift()!
-      this.tailLen -= dropped.length
-      this.omitted += dropped.length
+    if (buf.length >= max) {
+      this.omitted += this.tailLen + buf.length - max
+      buf.copy(this.ring, 0, buf.length - max)
+      this.ringStart = 0
+      this.tailLen = max
+      return
     }
+    // write at the end of the ring, wrapping around, then drop the oldest bytes past max
+    let at = (this.ringStart + this.tailLen) % max
+    let src = 0
+    while (src < buf.length) {
+      const n = Math.min(buf.length - src, max - at)
+      buf.copy(this.ring, at, src, src + n)
+      src += n
+      at = (at + n) % max
+    }
+    const over = this.tailLen + buf.length - max
+    if (over > 0) {
+      this.omitted += over
+      this.ringStart = (this.ringStart + over) % max
+      this.tailLen = max
+    } else this.tailLen += buf.length
+  }
+
+  private tailBytes(): Buffer {
+    const end = this.ringStart + this.tailLen
+    if (end <= this.tailMax) return Buffer.from(this.ring.subarray(this.ringStart, end))
+    return Buffer.concat([this.ring.subarray(this.ringStart), this.ring.subarray(0, end - this.tailMax)])
   }
 }

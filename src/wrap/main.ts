@@ -29,7 +29,10 @@ export interface SignalSource {
 
 export interface WrapIO {
   env: NodeJS.ProcessEnv
-  stdout: NodeJS.WritableStream
+  /** where the job's output goes (default 1 and 2) */
+  stdoutFd?: number
+  stderrFd?: number
+  /** wrap's own log lines */
   stderr: NodeJS.WritableStream
   signals: SignalSource
   now?: () => number
@@ -312,8 +315,8 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     const job = startJob({
       command: o.command,
       env: {...env, MKR_WRAP_NAME: name, MKR_WRAP_RUN_ID: runId},
-      stdout: io.stdout,
-      stderr: io.stderr,
+      stdoutFd: io.stdoutFd,
+      stderrFd: io.stderrFd,
       capture,
       timeoutMs: o.timeoutMs,
       killAfterMs: o.killAfterMs,

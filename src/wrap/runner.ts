@@ -7,8 +7,9 @@
 // still read a terminal on its stdin, but it cannot open /dev/tty (password prompts of ssh/sudo fail),
 // and Ctrl-Z stops wrap, not the job. wrap is meant for cron, systemd timers and agent hooks.
 import {spawn, type ChildProcess} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeSync} from 'node:fs'
 import {constants} from 'node:os'
+import {Socket} from 'node:net'
 import type {Capture} from './capture.js'
 
 export type ForwardedSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT'
@@ -16,8 +17,9 @@ export type ForwardedSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT'
 export interface RunnerOptions {
   command: readonly string[]
   env: NodeJS.ProcessEnv
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream
+  /** where the job's stdout and stderr go (default 1 and 2) */
+  stdoutFd?: number
+  stderrFd?: number
   capture?: Capture
   timeoutMs?: number
   killAfterMs?: number
@@ -191,37 +193,37 @@ export function startJob(opts: RunnerOptions): RunningJob {
         signalName: signal,
       })
     }
-    const pump = (src: NodeJS.ReadableStream & {destroy(): void}, dst: NodeJS.WritableStream, key: string) => {
-      let broken = false
-      const onDstError = () => {
-        // our stdout/stderr is gone (e.g. `mkr wrap -- yes | head -1`): stop reading so the job sees a
-        // broken pipe, as it would without wrap
-        broken = true
-        src.destroy()
-      }
-      dst.on('error', onDstError)
-      src.on('data', (chunk: Buffer) => {
-        opts.capture?.write(key, chunk)
-        if (broken) return
-        if (!dst.write(chunk)) {
-          src.pause()
-          dst.once('drain', () => src.resume())
-        }
+    const pump = (src: Socket, fd: number, key: string) => {
+      const copy = makeCopier(src, fd, (chunk) => opts.capture?.write(key, chunk), {
+        // our reader is gone (`mkr wrap -- yes | head -1`): the job gets SIGPIPE, as without wrap
+        onBroken: () => {
+          if (!exited) {
+            try {
+              process.kill(pid, 'SIGPIPE')
+            } catch {}
+          }
+        },
       })
       let closed = false
       const onEnd = () => {
         if (closed) return
         closed = true
-        dst.removeListener('error', onDstError)
         open--
         maybeFinish()
       }
-      src.on('end', onEnd)
-      src.on('close', onEnd)
-      src.on('error', () => {})
+      copy.socket.on('end', onEnd)
+      copy.socket.on('close', onEnd)
+      copy.socket.on('error', () => {})
+      return copy.socket
     }
-    pump(child.stdout!, opts.stdout, 'stdout')
-    pump(child.stderr!, opts.stderr, 'stderr')
+    const outSock = pump(child.stdout as Socket, opts.stdoutFd ?? 1, 'stdout')
+    const errSock = pump(child.stderr as Socket, opts.stderrFd ?? 2, 'stderr')
+    const stopReading = () => {
+      outSock.destroy()
+      errSock.destroy()
+      open = 0
+      maybeFinish()
+    }
 
     child.on('exit', (code, signal) => {
       exited = true
@@ -229,12 +231,7 @@ export function startJob(opts: RunnerOptions): RunningJob {
       if (open > 0 && !timedOut) {
         // processes the job left behind may keep the pipes open; don't wait for them forever
         const grace = opts.exitGraceMs ?? 2000
-        graceTimer = setTimeout(() => {
-          child.stdout?.destroy()
-          child.stderr?.destroy()
-          open = 0
-          maybeFinish()
-        }, grace)
+        graceTimer = setTimeout(stopReading, grace)
         timers.push(graceTimer)
       }
       maybeFinish()
@@ -249,13 +246,8 @@ export function startJob(opts: RunnerOptions): RunningJob {
           timers.push(
             setTimeout(() => {
               if (killGroup('SIGKILL')) timeoutSignal = 'SIGKILL'
-              if (exited) {
-                // the job went but descendants held the pipes: they are killed now, stop waiting
-                child.stdout?.destroy()
-                child.stderr?.destroy()
-                open = 0
-                maybeFinish()
-              }
+              // the job went but descendants held the pipes: they are killed now, stop waiting
+              if (exited) stopReading()
             }, opts.killAfterMs ?? 10_000),
           )
           if (graceTimer) clearTimeout(graceTimer)
@@ -271,4 +263,108 @@ export function startJob(opts: RunnerOptions): RunningJob {
     },
     done,
   }
+}
+
+/** Bytes written to fd (0 when it would block), or -1 when the reader is gone (EPIPE and the like). */
+export function writeSome(fd: number, buf: Buffer, write: typeof writeSync = writeSync): number {
+  try {
+    return write(fd, buf, 0, buf.length)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return 0
+    return -1
+  }
+}
+
+const READ_BUFFER = 256 * 1024
+
+/**
+ * Copies a child's output pipe to a file descriptor with one reused read buffer (no allocation per
+ * chunk, so memory stays flat however much the job prints) and direct writes; while the descriptor
+ * is full, reading pauses, so a slow reader of our stdout slows the job down as a shell pipe would.
+ * When our reader is gone (EPIPE), `onBroken` runs and reading stops.
+ *
+ * The user buffer is attached through net.Socket's documented `onread` option on the child's pipe
+ * handle; when the handle is not available it falls back to 'data' events.
+ */
+export function makeCopier(
+  src: Socket,
+  fd: number,
+  onChunk: (chunk: Buffer) => void,
+  opts: {onBroken?: () => void; write?: typeof writeSync; stream?: NodeJS.WritableStream} = {},
+): {socket: Socket} {
+  const write = opts.write ?? writeSync
+  let broken = false
+  let socket: Socket
+  const breakOff = () => {
+    broken = true
+    opts.onBroken?.()
+    process.nextTick(() => socket.destroy())
+  }
+  // A non-blocking descriptor (Node makes its own stdout pipe non-blocking once it is touched) that
+  // is full: hand the rest to the stream libuv drives for that descriptor and pause reading until it
+  // is written. The read buffer is not reused while reading is paused, so nothing is copied.
+  const stream: NodeJS.WritableStream | undefined = opts.stream ?? (fd === 1 ? process.stdout : fd === 2 ? process.stderr : undefined)
+  let streamErrors = false
+  const later = (rest: Buffer) => {
+    if (stream) {
+      if (!streamErrors) {
+        streamErrors = true
+        stream.on('error', () => {
+          if (!broken) breakOff()
+        })
+      }
+      stream.write(rest, (err) => {
+        if (err) {
+          if (!broken) breakOff()
+        } else socket.resume()
+      })
+      return
+    }
+    // no stream for this descriptor: poll
+    const retry = () => {
+      const n = writeSome(fd, rest, write)
+      if (n < 0) return breakOff()
+      if (n === rest.length) return socket.resume()
+      rest = rest.subarray(n)
+      setTimeout(retry, 2)
+    }
+    setTimeout(retry, 2)
+  }
+  /** false = pause reading until the rest is written */
+  const onData = (chunk: Buffer, reused: boolean): boolean => {
+    onChunk(chunk)
+    if (broken) return true
+    let off = 0
+    while (off < chunk.length) {
+      const n = writeSome(fd, off ? chunk.subarray(off) : chunk, write)
+      if (n < 0) {
+        breakOff()
+        return true
+      }
+      if (n === 0) {
+        const rest = chunk.subarray(off)
+        later(stream || !reused ? rest : Buffer.from(rest))
+        return false
+      }
+      off += n
+    }
+    return true
+  }
+  const handle = (src as unknown as {_handle?: {useUserBuffer?: unknown}})._handle
+  if (handle && typeof handle.useUserBuffer === 'function') {
+    const buffer = Buffer.allocUnsafe(READ_BUFFER)
+    socket = new Socket({
+      handle,
+      readable: true,
+      writable: false,
+      onread: {buffer, callback: (n: number, buf: Uint8Array) => onData(Buffer.from(buf.buffer, buf.byteOffset, n), true)},
+    } as ConstructorParameters<typeof Socket>[0])
+  } else {
+    socket = src
+    src.on('data', (chunk: Buffer) => {
+      if (!onData(chunk, false)) src.pause()
+    })
+  }
+  return {socket}
 }

@@ -84,9 +84,10 @@ describe('mkr wrap (e2e)', function () {
       assert.match(r.stderr, /no API key/)
       assert.match(r.stderr, /this report is lost:\n--- lost report: mkrwrap-sh-\w+ CRITICAL[^\n]*\ncommand exited with code: 3\n/)
       // the API unreachable (connection refused): spooled, the job's code still wins
-      const down = await runWrap(['--conf', w.conf, '--report-timeout', '1s', '--', 'sh', '-c', 'exit 4'], {...w.env, MACKEREL_APIBASE: 'http://127.0.0.1:1'})
+      const port = await closedPort()
+      const down = await runWrap(['--conf', w.conf, '--report-timeout', '1s', '--', 'sh', '-c', 'exit 4'], {...w.env, MACKEREL_APIBASE: `http://127.0.0.1:${port}`})
       assert.equal(down.code, 4)
-      assert.match(down.stderr, /cannot connect to 127\.0\.0\.1:1.*saved it to/)
+      assert.match(down.stderr, new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port} \\(connection refused\\).*saved it to`))
     })
   })
 
@@ -390,6 +391,16 @@ describe('mkr wrap (e2e)', function () {
     })
   })
 })
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const {createServer} = await import('node:net')
+  const srv = createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+  const port = (srv.address() as {port: number}).port
+  await new Promise((r) => srv.close(r))
+  return port
+}
 
 function readdirOrEmpty(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')) : []

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict'
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {hostname, tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {Socket} from 'node:net'
+import {holderAlive, tryLock} from '../../src/wrap/lock.js'
+import {makeCopier, startFailureExitCode, writeSome} from '../../src/wrap/runner.js'
+import {readSpooled, spooledFiles, spoolReport, tooOld} from '../../src/wrap/spool.js'
+import {loadState, saveState, stateFile} from '../../src/wrap/state.js'
+
+let dir: string
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mkr-wrap-io-'))))
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
+
+const errno = (code: string) => Object.assign(new Error(code), {code})
+const report = (name: string, occurredAt: number) => ({
+  source: {type: 'host' as const, hostId: 'h1'},
+  name,
+  status: 'CRITICAL' as const,
+  message: 'm',
+  occurredAt,
+})
+
+describe('wrap: copying the job output', () => {
+  function child(script: string): Socket {
+    const c = spawn('sh', ['-c', script], {stdio: ['ignore', 'pipe', 'ignore']})
+    return c.stdout as Socket
+  }
+
+  it('waits out a full descriptor (EAGAIN, partial writes) without losing or reordering bytes', async () => {
+    const out: Buffer[] = []
+    let calls = 0
+    const write = ((_fd: number, buf: Buffer, off = 0, len = buf.length) => {
+      calls++
+      if (calls % 3 === 1) throw errno('EAGAIN')
+      const n = Math.min(len, 3)
+      out.push(Buffer.from(buf.subarray(off, off + n)))
+      return n
+    }) as never
+    const seen: string[] = []
+    const {socket} = makeCopier(child('printf abcdefgh; sleep 0.05; printf ijkl'), 99, (c) => seen.push(c.toString()), {write})
+    await new Promise((r) => socket.on('close', r))
+    assert.equal(Buffer.concat(out).toString(), 'abcdefghijkl')
+    assert.equal(seen.join(''), 'abcdefghijkl')
+  })
+
+  it('a vanished reader (EPIPE): told once, reading stops', async () => {
+    let broken = 0
+    const write = (() => {
+      throw errno('EPIPE')
+    }) as never
+    const {socket} = makeCopier(child('while :; do echo y; done'), 99, () => {}, {write, onBroken: () => broken++})
+    await new Promise((r) => socket.on('close', r))
+    assert.equal(broken, 1)
+  })
+
+  it('writeSome maps errors', () => {
+    assert.equal(writeSome(1, Buffer.from('x'), (() => { throw errno('EAGAIN') }) as never), 0)
+    assert.equal(writeSome(1, Buffer.from('x'), (() => { throw errno('EPIPE') }) as never), -1)
+  })
+
+  it('start failures map to 127/126/125', () => {
+    assert.equal(startFailureExitCode('ENOENT'), 127)
+    assert.equal(startFailureExitCode('EACCES'), 126)
+    assert.equal(startFailureExitCode('E2BIG'), 125)
+  })
+})
+
+describe('wrap: spool and state files', () => {
+  it('spools atomically with mode 0600, lists oldest first', () => {
+    const a = spoolReport(dir, {version: 1, apiBase: 'https://x/', spooledAt: 2000, reason: 'r', report: report('b', 2)}, 'id-2')
+    const b = spoolReport(dir, {version: 1, apiBase: 'https://x/', spooledAt: 1000, reason: 'r', report: report('a', 1)}, 'id-1')
+    assert.deepEqual(spooledFiles(dir), [b, a])
+    assert.equal(statSync(a).mode & 0o777, 0o600)
+    assert.equal(readSpooled(b).entry?.report.name, 'a')
+    writeFileSync(join(dir, '000000000000003-bad.report.json'), '{nope')
+    assert.match(readSpooled(join(dir, '000000000000003-bad.report.json')).error!, /JSON/)
+    assert.deepEqual(spooledFiles(join(dir, 'missing')), [])
+  })
+  it('6 hours (minus a margin) is too old', () => {
+    const now = 100_000_000_000
+    assert.equal(tooOld(report('x', now / 1000 - 6 * 3600), now), true)
+    assert.equal(tooOld(report('x', now / 1000 - 5 * 3600), now), false)
+  })
+  it('state: missing is fresh, broken is reported and fresh, saved is read back', () => {
+    assert.deepEqual(loadState(dir, 'h1', 'n').state, {version: 1, hostId: 'h1', name: 'n', failures: 0})
+    saveState(dir, {version: 1, hostId: 'h1', name: 'n', failures: 2, reported: 'CRITICAL'})
+    assert.equal(loadState(dir, 'h1', 'n').state.reported, 'CRITICAL')
+    assert.equal(loadState(dir, 'h2', 'n').state.failures, 0, 'per host')
+    writeFileSync(stateFile(dir, 'h1', 'n'), 'garbage')
+    const l = loadState(dir, 'h1', 'n')
+    assert.match(l.error!, /ignoring/)
+    assert.equal(l.state.failures, 0)
+  })
+})
+
+describe('wrap: lock', () => {
+  const deadPid = () => {
+    const r = spawnSync('sh', ['-c', 'echo $$'])
+    return Number(r.stdout.toString().trim())
+  }
+  it('held while the holder lives; released by release()', () => {
+    const path = join(dir, 'a.lock')
+    const t = tryLock(path, 'n')
+    assert.ok('lock' in t)
+    const again = tryLock(path, 'n')
+    assert.ok('holder' in again && again.holder?.pid === process.pid)
+    t.lock.release()
+    assert.ok(!existsSync(path))
+  })
+  it('a dead holder (and job) is stale: the lock is taken over', () => {
+    const path = join(dir, 'b.lock')
+    writeFileSync(path, JSON.stringify({pid: deadPid(), host: hostname(), name: 'n', since: 0, jobPid: deadPid()}))
+    const t = tryLock(path, 'n')
+    assert.ok('lock' in t)
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid)
+    assert.ok(!existsSync(path + '.break'))
+  })
+  it('a living job keeps the lock although its wrap died', () => {
+    const rec = {pid: deadPid(), host: hostname(), name: 'n', since: 0, jobPid: process.pid}
+    assert.equal(holderAlive(rec), true)
+    assert.equal(holderAlive({...rec, jobPid: deadPid()}), false)
+    assert.equal(holderAlive({...rec, jobPid: undefined, host: 'other-host'}), true, 'cannot check another host')
+  })
+  it('a reused pid (different start time) does not hold the lock', () => {
+    assert.equal(holderAlive({pid: process.pid, start: '1', host: hostname(), name: 'n', since: 0}), false)
+  })
+  it('a fresh unreadable lock is respected, an old one is broken', () => {
+    const path = join(dir, 'c.lock')
+    writeFileSync(path, '')
+    assert.ok('holder' in tryLock(path, 'n'))
+    utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000))
+    assert.ok('lock' in tryLock(path, 'n'))
+  })
+})
