@@ -134,3 +134,38 @@ describe('wrap: lock', () => {
     assert.ok('lock' in tryLock(path, 'n'))
   })
 })
+
+describe('wrap: runner', () => {
+  for (const fifo of [true, false]) {
+    it(`streams output to the given descriptors and captures it (${fifo ? 'FIFOs' : 'spawn pipes'})`, async () => {
+      const {openSync, closeSync} = await import('node:fs')
+      const {Capture} = await import('../../src/wrap/capture.js')
+      const {startJob} = await import('../../src/wrap/runner.js')
+      const outFile = join(dir, 'out')
+      const errFile = join(dir, 'err')
+      const out = openSync(outFile, 'w')
+      const err = openSync(errFile, 'w')
+      const capture = new Capture()
+      const job = startJob({command: ['sh', '-c', 'echo o; echo e >&2; exit 3'], env: process.env, stdoutFd: out, stderrFd: err, capture, fifo})
+      const r = await job.done
+      closeSync(out)
+      closeSync(err)
+      assert.equal(r.exitCode, 3)
+      assert.equal(readFileSync(outFile, 'utf8'), 'o\n')
+      assert.equal(readFileSync(errFile, 'utf8'), 'e\n')
+      assert.equal(capture.result().totalBytes, 4)
+    })
+  }
+  it('does not wait forever for a daemon the job left holding its stdout', async () => {
+    const {startJob} = await import('../../src/wrap/runner.js')
+    const {openSync, closeSync} = await import('node:fs')
+    const out = openSync(join(dir, 'o'), 'w')
+    const job = startJob({command: ['sh', '-c', 'sleep 5 & echo $!'], env: process.env, stdoutFd: out, stderrFd: out, exitGraceMs: 200})
+    const t0 = Date.now()
+    const r = await job.done
+    closeSync(out)
+    assert.equal(r.exitCode, 0)
+    assert.ok(Date.now() - t0 < 4000)
+    process.kill(Number(readFileSync(join(dir, 'o'), 'utf8').trim()), 'SIGKILL')
+  })
+})
