@@ -286,3 +286,11 @@ export async function closeAgent(): Promise<void> {
   agentPromise = undefined
   await agent.close?.()
 }
+
+/** Aborts requests still in flight and closes every socket (when waiting for them is not wanted). */
+export async function destroyAgent(): Promise<void> {
+  if (!agentPromise) return
+  const agent = (await agentPromise) as {destroy?: () => Promise<void>}
+  agentPromise = undefined
+  await agent.destroy?.()
+}

@@ -2,7 +2,7 @@
 // wrap parses its own argv (src/wrap/args.ts) because flags must stop at the command, and it extends
 // oclif's Command directly (not BaseCommand) so that a run with nothing to report loads neither the
 // config parser nor the API client.
-import {Command, Flags} from '@oclif/core'
+import {Command, Flags, loadHelpClass} from '@oclif/core'
 import {runWrap} from '../wrap/main.js'
 
 export default class Wrap extends Command {
@@ -68,8 +68,10 @@ The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environme
       env: process.env,
       stderr: process.stderr,
       signals: process,
+      // `-help` (mkr's single-dash form) reaches us; oclif handles --help/-h before the command runs
       help: async () => {
-        await this.config.runCommand('help', ['wrap'])
+        const Help = await loadHelpClass(this.config)
+        await new Help(this.config, this.config.pjson.oclif.helpOptions).showHelp(['wrap'])
       },
     })
   }

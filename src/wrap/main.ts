@@ -47,20 +47,40 @@ const FLUSH_BUDGET_MS = 10_000
 
 const signum = (sig: ForwardedSignal) => constants.signals[sig]
 
-/** Routes the four signals to whatever the current phase does with them; wrap never dies from them. */
+/**
+ * Routes the four signals to whatever the current phase does with them; wrap never dies from them.
+ * Outside a phase that handles them (between jitter, lock and start), a signal is kept as pending:
+ * the job is then not started.
+ */
 class SignalHub {
-  handler: (sig: ForwardedSignal) => void = () => {}
-  private readonly listener = (sig: ForwardedSignal) => this.handler(sig)
+  pending: ForwardedSignal | undefined
+  /** a signal arrived while reporting: requests still in flight are abandoned */
+  interrupted = false
+  private current: ((sig: ForwardedSignal) => void) | undefined
+  private readonly listener = (sig: ForwardedSignal) => {
+    if (this.current) this.current(sig)
+    else this.pending ??= sig
+  }
   constructor(private readonly source: SignalSource) {
     for (const s of SIGNALS) source.on(s, this.listener)
   }
 
-  /** Sleeps; resolves early with the signal if one arrives. */
+  set handler(h: ((sig: ForwardedSignal) => void) | undefined) {
+    this.current = h
+  }
+
+  /** Sleeps; resolves early with the signal if one arrives (or one is pending). */
   sleep(ms: number): Promise<ForwardedSignal | undefined> {
+    if (this.pending) return Promise.resolve(this.pending)
     return new Promise((resolve) => {
-      const t = setTimeout(() => resolve(undefined), ms)
-      this.handler = (sig) => {
+      const t = setTimeout(() => {
+        this.current = undefined
+        resolve(undefined)
+      }, ms)
+      this.current = (sig) => {
         clearTimeout(t)
+        this.current = undefined
+        this.pending = sig
         resolve(sig)
       }
     })
@@ -74,7 +94,8 @@ class SignalHub {
 /** Config, host id and API client, each resolved on first use, problems logged once. */
 class Context {
   private settingsP?: Promise<Settings>
-  private hostP?: Promise<string | undefined>
+  private hostP?: Promise<{id?: string; error?: string}>
+  private hostLogged = false
   private clientP?: Promise<{client: ApiClient; apiBase: string} | undefined>
   private used = false
 
@@ -93,19 +114,23 @@ class Context {
     return this.settingsP
   }
 
-  /** --host, else the agent's id file; undefined (logged) when neither works. */
-  hostId(logMissing = true): Promise<string | undefined> {
-    if (this.o.host) return Promise.resolve(this.o.host)
+  /** --host, else the agent's id file; undefined when neither works (logged once when `log`). */
+  async hostId(log = true): Promise<string | undefined> {
+    if (this.o.host) return this.o.host
     this.hostP ??= this.settings().then(async (s) => {
       const {readHostId} = await import('../config/index.js')
       try {
-        return readHostId(s.root)
+        return {id: readHostId(s.root)}
       } catch (error) {
-        if (logMissing) this.log.error(`${(error as Error).message}; pass the host id with --host to report`)
-        return undefined
+        return {error: `${(error as Error).message}; pass the host id with --host to report`}
       }
     })
-    return this.hostP
+    const h = await this.hostP
+    if (h.error && log && !this.hostLogged) {
+      this.hostLogged = true
+      this.log.error(h.error)
+    }
+    return h.id
   }
 
   client(): Promise<{client: ApiClient; apiBase: string} | undefined> {
@@ -139,10 +164,11 @@ class Context {
     return this.clientP
   }
 
-  async close(): Promise<void> {
+  /** Closes the API connections; `abandon` aborts requests still in flight (a signal cut them short). */
+  async close(abandon = false): Promise<void> {
     if (!this.used) return
-    const {closeAgent} = await import('../api/client.js')
-    await closeAgent()
+    const {closeAgent, destroyAgent} = await import('../api/client.js')
+    await (abandon ? destroyAgent() : closeAgent())
   }
 }
 
@@ -188,12 +214,13 @@ export async function runWrap(argv: readonly string[], io: WrapIO): Promise<numb
   }
   const log = makeLog(io.stderr, o.quiet)
   const ctx = new Context(o, io.env, log)
-  const hub = new SignalHub(io.signals)
+  // --flush has no job to protect: signals keep their default action
+  const hub = o.flush ? undefined : new SignalHub(io.signals)
   try {
-    return o.flush ? await flushOnly(o, io, ctx, log) : await wrapJob(o, io, ctx, log, hub)
+    return hub ? await wrapJob(o, io, ctx, log, hub) : await flushOnly(o, io, ctx, log)
   } finally {
-    hub.dispose()
-    await ctx.close()
+    hub?.dispose()
+    await ctx.close(hub?.interrupted)
   }
 }
 
@@ -307,6 +334,10 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
   }
 
   try {
+    if (hub.pending) {
+      log.error(`${hub.pending} before the command started: not running it`)
+      return 128 + signum(hub.pending)
+    }
     // spooled reports go out while the job runs (before this run's report, which waits for them)
     const flushAbort = new AbortController()
     let flushP: Promise<unknown> = Promise.resolve()
@@ -336,6 +367,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     const deadline = Date.now() + o.reportTimeoutMs
     const abort = new AbortController()
     hub.handler = () => {
+      hub.interrupted = true
       abort.abort()
       flushAbort.abort()
     }
@@ -498,7 +530,10 @@ async function reportOnly(
 ): Promise<void> {
   const now = io.now ?? Date.now
   const abort = new AbortController()
-  hub.handler = () => abort.abort()
+  hub.handler = () => {
+    hub.interrupted = true
+    abort.abort()
+  }
   const hostId = await ctx.hostId()
   const status: CheckStatus = o.warning ? 'WARNING' : 'CRITICAL'
   const report: CheckReport = {

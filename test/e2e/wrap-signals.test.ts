@@ -2,7 +2,7 @@
 // the whole process group is signalled, as a terminal's Ctrl-C does), and --lock.
 import assert from 'node:assert/strict'
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 import {BIN} from './harness.js'
@@ -68,6 +68,24 @@ describe('mkr wrap signals and locks (e2e)', function () {
     const r = await s.done
     assert.equal(r.code, 143)
     assert.match(reportsFor('die')[0].report.message as string, /^command died with signal: 15\n/)
+  })
+
+  it('a signal while the report is being sent spools it at once and exits with the job code', async () => {
+    sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', delayMs: 20_000})
+    try {
+      const s = startWrap(['--conf', w.conf, '-n', 'late', '--', 'sh', '-c', 'echo done; exit 2'], w.env)
+      await s.waitOut('done')
+      await sleep(400)
+      const t0 = Date.now()
+      s.child.kill('SIGTERM')
+      const r = await s.done
+      assert.equal(r.code, 2)
+      assert.ok(Date.now() - t0 < 10_000, 'did not wait for the slow API')
+      assert.match(r.stderr, /interrupted by a signal.*saved it to/)
+      assert.equal(readdirSync(w.spoolDir).filter((n) => n.endsWith('.report.json')).length, 1)
+    } finally {
+      sb.clearFaults()
+    }
   })
 
   const tmux = spawnSync('tmux', ['-V']).status === 0
