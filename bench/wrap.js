@@ -106,8 +106,8 @@ const size = BYTES === 1024 ** 3 ? '1 GiB' : `${BYTES} bytes`
 const rows = [
   ['`mkr wrap -- true` vs `node -e 0`', ms(median(wrapTrue)), ms(median(nodeE0)), ratio(median(wrapTrue), median(nodeE0)), '≤ 3×'],
   ['(context) `mkr --version` vs `node -e 0`', ms(median(version)), ms(median(nodeE0)), ratio(median(version), median(nodeE0)), ''],
-  [`${size} through \`mkr wrap\` to /dev/null vs \`job | cat\``, ms(median(plain)), ms(median(floor)), ratio(median(plain), median(floor)), '≤ 2×'],
-  [`${size} through \`mkr wrap -d\` (capture on) vs \`job | cat\``, ms(median(detail)), ms(median(floor)), ratio(median(detail), median(floor)), '≤ 2×'],
+  [`${size} through \`mkr wrap\` to /dev/null vs \`job \\| cat\``, ms(median(plain)), ms(median(floor)), ratio(median(plain), median(floor)), '≤ 2×'],
+  [`${size} through \`mkr wrap -d\` (capture on) vs \`job \\| cat\``, ms(median(detail)), ms(median(floor)), ratio(median(detail), median(floor)), '≤ 2×'],
   [`peak RSS of wrap, ${size}`, mib(Math.max(...rssPlain)), '', '', '< 100 MiB'],
   [`peak RSS of wrap -d, ${size}`, mib(Math.max(...rssDetail)), '', '', '< 100 MiB'],
 ]
