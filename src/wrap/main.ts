@@ -373,18 +373,26 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     }
 
     // What is there to tell? Without --auto-close/--fail-after a success needs no state, no config.
-    const quick = decide({result, warning: o.warning, autoClose: o.autoClose, statusOn: o.statusOn, timeoutMs: o.timeoutMs, maxDurationMs: o.maxDurationMs})
-    const stateful = o.autoClose || o.failAfter !== undefined
+    const input = {
+      result,
+      warning: o.warning,
+      autoClose: o.autoClose,
+      statusOn: o.statusOn,
+      timeoutMs: o.timeoutMs,
+      maxDurationMs: o.maxDurationMs,
+      failAfter: o.failAfter,
+    }
+    const quick = decide({...input, failAfter: undefined})
     let hostId: string | undefined
     let state: WrapState | undefined
     let decision: Decision = quick
-    if (quick.send || stateful || o.annotate.length > 0) {
+    if (quick.send || o.autoClose || o.failAfter !== undefined) {
       hostId = await ctx.hostId(quick.send || o.autoClose)
       if (hostId !== undefined) {
         const l = loadState(stateDir, hostId, name)
         if (l.error) log.error(`${l.error} (previous status unknown)`)
         state = l.state
-        decision = decide({...quickInput(o, result), prev: state})
+        decision = decide({...input, prev: state})
       }
     }
 
@@ -455,18 +463,6 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     return result.exitCode
   } finally {
     lock?.release()
-  }
-}
-
-function quickInput(o: WrapOptions, result: RunResult) {
-  return {
-    result,
-    warning: o.warning,
-    autoClose: o.autoClose,
-    statusOn: o.statusOn,
-    timeoutMs: o.timeoutMs,
-    maxDurationMs: o.maxDurationMs,
-    failAfter: o.failAfter,
   }
 }
 
