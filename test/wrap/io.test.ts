@@ -169,3 +169,20 @@ describe('wrap: runner', () => {
     process.kill(Number(readFileSync(join(dir, 'o'), 'utf8').trim()), 'SIGKILL')
   })
 })
+
+describe('wrap: fast-path entry', () => {
+  it('hands help over and runs a job otherwise', async () => {
+    const {runWrapCli} = await import('../../src/wrap/cli.js')
+    assert.equal(await runWrapCli(['-n', 'x', '--help', '--', 'false']), undefined)
+    assert.equal(await runWrapCli(['-help']), undefined)
+    const env = process.env
+    const saved = env.XDG_STATE_HOME
+    env.XDG_STATE_HOME = dir
+    try {
+      assert.equal(await runWrapCli(['--', 'sh', '-c', 'exit 0']), 0)
+    } finally {
+      if (saved === undefined) delete env.XDG_STATE_HOME
+      else env.XDG_STATE_HOME = saved
+    }
+  })
+})
