@@ -119,6 +119,22 @@ describe('mkr wrap (e2e)', function () {
       const r = await s.done
       assert.equal(r.stdout, 'first\nsecond\n')
     })
+    it('20 MB pass through unchanged to a slow reader (backpressure)', async () => {
+      const s = startWrap(['--', 'sh', '-c', 'yes 0123456789 | head -c 20000000'], w.env)
+      s.child.stdout!.pause()
+      await sleep(300) // let wrap hit a full pipe
+      s.child.stdout!.resume()
+      const r = await s.done
+      assert.equal(r.code, 0)
+      assert.equal(r.stdout.length, 20_000_000)
+      assert.deepEqual(r.stdout.split('\n').filter((l) => l !== '0123456789'), ['01234567']) // the cut last line
+    })
+    it('a vanished reader: the job gets SIGPIPE, as without wrap (`mkr wrap -- yes | head -1`)', async () => {
+      const {spawnSync} = await import('node:child_process')
+      const {BIN} = await import('./harness.js')
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" wrap -- yes | head -1; echo "wrap=\${PIPESTATUS[0]}"`], {env: w.env, encoding: 'utf8'})
+      assert.equal(r.stdout, 'y\nwrap=141\n', r.stderr)
+    })
     it('gives the job MKR_WRAP_NAME and MKR_WRAP_RUN_ID', async () => {
       const r = await runWrap(['-n', 'envtest', '--', 'sh', '-c', 'echo "$MKR_WRAP_NAME $MKR_WRAP_RUN_ID"'], w.env)
       assert.match(r.stdout, /^envtest [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n$/)
