@@ -133,6 +133,7 @@ export function startJob(opts: RunnerOptions): RunningJob {
   const sources: (Socket | number)[] = fifos ? fifos.map((f) => f.read) : [child?.stdout as Socket, child?.stderr as Socket]
 
   let timedOut = false
+  let killSent = false
   let timeoutSignal: 'SIGTERM' | 'SIGKILL' | undefined
   let exited = false
   const timers: NodeJS.Timeout[] = []
@@ -242,7 +243,8 @@ export function startJob(opts: RunnerOptions): RunningJob {
     child.on('exit', (code, signal) => {
       exited = true
       exitInfo = {code, signal}
-      if (open > 0 && !timedOut) {
+      // (after a timeout, the pipes are waited for until the SIGKILL, then for the grace time too)
+      if (open > 0 && (!timedOut || killSent)) {
         // processes the job left behind may keep the pipes open; don't wait for them forever
         const grace = opts.exitGraceMs ?? 2000
         graceTimer = setTimeout(stopReading, grace)
@@ -254,11 +256,13 @@ export function startJob(opts: RunnerOptions): RunningJob {
     if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
       timers.push(
         setTimeout(() => {
+          if (exited) return // it ended in time; only what it left behind holds the pipes
           timedOut = true
           timeoutSignal = 'SIGTERM'
           killGroup('SIGTERM')
           timers.push(
             setTimeout(() => {
+              killSent = true
               if (killGroup('SIGKILL')) timeoutSignal = 'SIGKILL'
               // the job went but descendants held the pipes: they are killed now, stop waiting
               if (exited) stopReading()

@@ -170,6 +170,20 @@ describe('wrap: runner', () => {
   })
 })
 
+describe('wrap: runner timeouts', () => {
+  it('a job that ended in time is not "timed out" because what it left behind holds the pipes', async () => {
+    const {startJob} = await import('../../src/wrap/runner.js')
+    const {openSync, closeSync} = await import('node:fs')
+    const out = openSync(join(dir, 'o'), 'w')
+    const job = startJob({command: ['sh', '-c', 'sleep 3 & echo $!'], env: process.env, stdoutFd: out, stderrFd: out, timeoutMs: 100, exitGraceMs: 600})
+    const r = await job.done
+    closeSync(out)
+    assert.equal(r.timedOut, false)
+    assert.equal(r.exitCode, 0)
+    process.kill(Number(readFileSync(join(dir, 'o'), 'utf8').trim()), 'SIGKILL')
+  })
+})
+
 describe('wrap: fast-path entry', () => {
   it('hands help over and runs a job otherwise', async () => {
     const {runWrapCli} = await import('../../src/wrap/cli.js')
