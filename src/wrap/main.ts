@@ -200,6 +200,8 @@ export interface ResultJson {
 }
 
 export async function runWrap(argv: readonly string[], io: WrapIO): Promise<number> {
+  // a log line must never kill wrap (and lose the job's exit code) because stderr's reader is gone
+  io.stderr.on?.('error', () => {})
   let o: WrapOptions
   try {
     o = parseWrapArgs(argv)

@@ -135,6 +135,13 @@ describe('mkr wrap (e2e)', function () {
       const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" wrap -- yes | head -1; echo "wrap=\${PIPESTATUS[0]}"`], {env: w.env, encoding: 'utf8'})
       assert.equal(r.stdout, 'y\nwrap=141\n', r.stderr)
     })
+    it("wrap's own log lines to a vanished stderr reader do not cost the job's exit code", async () => {
+      const {spawnSync} = await import('node:child_process')
+      const {BIN} = await import('./harness.js')
+      const cmd = `"${process.execPath}" "${BIN}" wrap --conf /nonexistent -- sh -c "sleep 0.3; exit 3" 2>&1 >/dev/null | true; echo "wrap=\${PIPESTATUS[0]}"`
+      const r = spawnSync('bash', ['-c', cmd], {env: {...w.env, MACKEREL_APIKEY: ''}, encoding: 'utf8'})
+      assert.equal(r.stdout, 'wrap=3\n', r.stderr)
+    })
     it('gives the job MKR_WRAP_NAME and MKR_WRAP_RUN_ID', async () => {
       const r = await runWrap(['-n', 'envtest', '--', 'sh', '-c', 'echo "$MKR_WRAP_NAME $MKR_WRAP_RUN_ID"'], w.env)
       assert.match(r.stdout, /^envtest [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n$/)
