@@ -589,12 +589,14 @@ async function annotate(
   const from = Math.floor(a.result.startedAt / 1000)
   const to = Math.max(from, Math.ceil(a.result.endedAt / 1000))
   for (const t of o.annotate) {
+    // within the same budget as the report: wrap's exit is never delayed past it
+    const budgetMs = a.deadline - Date.now()
+    if (budgetMs < 200) {
+      a.log.error(`no time left (--report-timeout) to post the annotation for ${a.name} to ${t.service}`)
+      continue
+    }
     try {
-      await createAnnotation(
-        c.client,
-        {title, description, from, to, service: t.service, ...(t.roles ? {roles: t.roles} : {})},
-        {budgetMs: Math.max(5000, a.deadline - Date.now())},
-      )
+      await createAnnotation(c.client, {title, description, from, to, service: t.service, ...(t.roles ? {roles: t.roles} : {})}, {budgetMs})
     } catch (error) {
       a.log.error(`cannot post the annotation for ${a.name} to ${t.service}: ${(error as Error).message}`)
     }
