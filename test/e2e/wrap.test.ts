@@ -376,6 +376,10 @@ describe('mkr wrap (e2e)', function () {
       assert.deepEqual(a.roles, ['web'])
       assert.match(a.title, /^ann: OK command exited with code: 0 \(1\.\d\ds\)$/)
       assert.ok(a.from >= before && a.to <= after && a.to - a.from >= 1, JSON.stringify(a))
+      const missing = await runWrap(['--conf', w.conf, '-n', 'ann2', '--annotate', 'no-such-service', '--', 'sh', '-c', 'exit 3'], w.env)
+      assert.equal(missing.code, 3)
+      assert.match(missing.stderr, /cannot post the annotation for ann2 to no-such-service: POST \/api\/v0\/graph-annotations failed: 404/)
+      assert.equal(reportsFor('ann2').length, 1, 'the report still went out')
     })
     it('--result-json describes the run', async () => {
       const file = join(w.dir, 'result.json')
