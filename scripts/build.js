@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds dist/mkr.js: one esbuild bundle of @oclif/core and every command, found in src/commands and
+// Builds dist/mkr.js (and dist/wrap.js, see below): one esbuild bundle of @oclif/core and every command, found in src/commands and
 // exported as COMMANDS (oclif's "explicit" command discovery). Loading one pre-linked file instead of
 // ~200 modules is what keeps start-up near `node -e 0`; modules imported lazily (undici, chalk,
 // cli-table3, prompts, the API client) become chunks loaded only when used. Type checking is tsc's job
@@ -37,7 +37,8 @@ let result
 try {
   result = await build({
     write: false,
-    entryPoints: ['mkr-entry'],
+    // dist/wrap.js: `mkr wrap` without oclif (bin/run.js takes this path; it is cron's hot path)
+    entryPoints: {mkr: 'mkr-entry', wrap: join(root, 'src/wrap/cli.ts')},
     plugins: [
       {
         name: 'entry',
@@ -57,7 +58,7 @@ try {
     minify: true,
     keepNames: true,
     outdir: join(root, 'dist'),
-    entryNames: 'mkr',
+    entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     // CommonJS dependencies (oclif) call require(); give the ESM bundle one
     banner: {js: "import {createRequire as __mkrRequire} from 'node:module';const require=__mkrRequire(import.meta.url);"},
@@ -69,7 +70,8 @@ try {
 
 // Each file is replaced atomically, chunks before the entry that imports them, so a CLI started
 // while a build runs (tests in another terminal) never reads a half-written or missing file.
-const outputs = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('mkr.js')) - Number(b.path.endsWith('mkr.js')))
+const isEntry = (f) => dirname(f.path) === join(root, 'dist')
+const outputs = [...result.outputFiles].sort((a, b) => Number(isEntry(a)) - Number(isEntry(b)))
 for (const f of outputs) {
   mkdirSync(dirname(f.path), {recursive: true})
   const tmp = `${f.path}.${process.pid}.tmp`
