@@ -10,6 +10,7 @@
 // Durations (--timeout, --page-interval) resolve to milliseconds: `30s`, `1m30s`, `500ms`, `2` (seconds).
 
 import {UsageError} from './errors.js'
+import {parseDuration} from './duration.js'
 
 export class TimeSpecError extends Error {}
 
@@ -101,19 +102,6 @@ function isoToMs(m: RegExpExecArray): number {
   return utc - off
 }
 
-const DURATION_UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}
-
-/** Parses `30s`, `1m30s`, `500ms`, `1.5s` or a bare number of seconds into milliseconds. */
-export function parseDuration(input: string): number {
-  const text = input.trim().toLowerCase()
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
-    throw new TimeSpecError('not a duration: use a number with a unit, such as 500ms, 30s, 2m or 1m30s')
-  let ms = 0
-  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(n) * DURATION_UNIT_MS[unit]
-  return Math.round(ms)
-}
-
 /** A time flag's value as epoch seconds; a bad value is a usage error naming the flag and the forms. */
 export function parseTimeFlag(flag: string, value: string, nowMs: number = Date.now()): number {
   try {
@@ -124,16 +112,15 @@ export function parseTimeFlag(flag: string, value: string, nowMs: number = Date.
   }
 }
 
-/** A duration flag's value in milliseconds; a bad value is a usage error. */
+/** A duration flag's value in milliseconds (Go syntax, see src/duration.ts); a bad value is a usage error. */
 export function parseDurationFlag(flag: string, value: string, opts: {min?: number} = {}): number {
   let ms: number
   try {
     ms = parseDuration(value)
   } catch (error) {
-    if (!(error instanceof TimeSpecError)) throw error
-    throw new UsageError(`--${flag} ${JSON.stringify(value)}: ${error.message}`)
+    throw new UsageError(`--${flag}: ${(error as Error).message}`)
   }
   if (opts.min !== undefined && ms < opts.min)
-    throw new UsageError(`--${flag} ${JSON.stringify(value)}: must be at least ${opts.min} ms`)
+    throw new UsageError(`--${flag}: ${JSON.stringify(value)} must be at least ${opts.min} ms`)
   return ms
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {UsageError} from '../src/errors.js'
-import {parseDuration, parseDurationFlag, parseTimeFlag, parseTimeSpec, TimeSpecError} from '../src/timespec.js'
+import {parseDurationFlag, parseTimeFlag, parseTimeSpec, TimeSpecError} from '../src/timespec.js'
 
 // 2024-05-01T12:00:00Z
 const NOW_MS = 1714564800_000 + 123 // sub-second part must not leak into the result
@@ -79,24 +79,26 @@ describe('parseTimeSpec', () => {
   })
 })
 
-describe('parseDuration', () => {
+describe('parseDurationFlag (Go duration syntax, shared with wrap)', () => {
   const ok: [string, number][] = [
     ['30s', 30_000],
-    ['2', 2000],
-    ['0.5', 500],
     ['500ms', 500],
     ['2m', 120_000],
     ['1m30s', 90_000],
     ['1h', 3_600_000],
     ['1.5s', 1500],
     ['0s', 0],
+    ['0', 0],
   ]
-  for (const [input, want] of ok) it(`${input} -> ${want} ms`, () => assert.equal(parseDuration(input), want))
-  for (const input of ['', 'abc', '-1s', '10x', '1d'])
-    it(`rejects ${JSON.stringify(input)}`, () => assert.throws(() => parseDuration(input), TimeSpecError))
+  for (const [input, want] of ok) it(`${input} -> ${want} ms`, () => assert.equal(parseDurationFlag('timeout', input, {min: 0}), want))
+  for (const input of ['', 'abc', '-1s', '10x', '1d', '30'])
+    it(`rejects ${JSON.stringify(input)} as a usage error naming the flag`, () =>
+      assert.throws(
+        () => parseDurationFlag('timeout', input, {min: 0}),
+        (e: Error) => e instanceof UsageError && e.message.startsWith('--timeout: '),
+      ))
 
-  it('parseDurationFlag enforces a minimum as a usage error', () => {
+  it('enforces a minimum as a usage error', () => {
     assert.throws(() => parseDurationFlag('timeout', '0s', {min: 1}), (e: Error) => e instanceof UsageError && /at least/.test(e.message))
-    assert.equal(parseDurationFlag('page-interval', '0', {min: 0}), 0)
   })
 })

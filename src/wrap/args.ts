@@ -6,7 +6,7 @@
 // - short flags `-n x`, `-nx`, and bundled booleans (`-da`);
 // - an argument like `-1` (dash + digit) starts the command, as in mkr.
 import type {CheckStatus} from '../api/checks.js'
-import {parseFlagDuration} from './duration.js'
+import {parseFlagDuration} from '../duration.js'
 
 export class WrapUsageError extends Error {}
 

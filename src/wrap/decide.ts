@@ -2,7 +2,7 @@
 // and the state to keep. Pure: everything comes in as arguments.
 import type {CheckStatus} from '../api/checks.js'
 import type {StatusRule} from './args.js'
-import {formatDuration} from './duration.js'
+import {formatDuration} from '../duration.js'
 import type {RunResult} from './runner.js'
 import type {WrapState} from './state.js'
 

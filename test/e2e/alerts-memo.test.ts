@@ -79,7 +79,7 @@ describe('e2e: alerts memo against the sandbox', () => {
       ['no alert id before --', ['--', 'echo', 'hi'], 2, /the alert id goes before `--`/],
       ['two alert ids', ['ALERT', 'OTHER', '--text', 'a'], 2, /one alert id expected, got 2/],
       ['a bad section name', ['ALERT', '--section', 'a b', '--text', 'a'], 2, /--section "a b"/],
-      ['a bad timeout', ['ALERT', '--timeout', 'soon', '--', 'echo'], 2, /--timeout "soon": not a duration/],
+      ['a bad timeout', ['ALERT', '--timeout', 'soon', '--', 'echo'], 2, /^mkr: --timeout: invalid duration "soon": expected <number><unit> parts/],
       ['a command that does not exist', ['ALERT', '--section', 'diag', '--', '/nonexistent/diag-tool'], 1, /cannot run the command: \/nonexistent\/diag-tool: command not found\nhint: nothing was written/],
       ['an unreadable file', ['ALERT', '--file', '/nonexistent/memo.txt'], 1, /cannot read --file \/nonexistent\/memo.txt: no such file/],
     ]

@@ -1,4 +1,4 @@
-// Go-style durations (`90s`, `1h30m`, `1.5h`, `500ms`), as mkr's `--notification-interval` takes them
+// Durations, one syntax for every flag: Go-style (`90s`, `1h30m`, `1.5h`, `500ms`), as mkr's `--notification-interval` takes them
 // (Go's time.ParseDuration), and their display.
 
 const UNIT_MS: Record<string, number> = {
