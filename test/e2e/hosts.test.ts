@@ -134,6 +134,19 @@ describe('e2e: hosts and status against the sandbox', () => {
     assert.equal(sb.store.getHost(many[2])!.status, 'poweroff')
   })
 
+  it('a bulk change failing part-way says which hosts were and were not updated', async () => {
+    const first = Array.from({length: 30}, (_, i) => sb.store.addHost({name: `part${i}`, status: 'working'}).id)
+    const rest = [sb.store.addHost({name: 'part30', status: 'working'}).id, 'nosuchhost']
+    const r = await runMkr(['status', ...first, ...rest, '--set', 'standby', '-q'], {env})
+    assert.equal(r.code, 1)
+    assert.match(
+      r.stderr,
+      new RegExp(`^mkr: POST /api/v0/hosts/bulk-update-statuses failed: 404 .+; 30 of 32 hosts were updated, not updated: ${rest[0]} nosuchhost\n`),
+    )
+    assert.ok(first.every((id) => sb.store.getHost(id)!.status === 'standby'))
+    assert.equal(sb.store.getHost(rest[0])!.status, 'working') // the failed chunk changed nothing
+  })
+
   it('an invalid status is a usage error naming the choices', async () => {
     const r = await runMkr(['status', ids.web01, '--set', 'broken'], {env})
     assert.equal(r.code, 2)
