@@ -94,6 +94,15 @@ describe('e2e: hosts and status against the sandbox', () => {
     assert.deepEqual(names(j.stdout), ['web01', 'web02'])
   })
 
+  it('on a terminal the status is colored, unless NO_COLOR is set or --no-color is given', async () => {
+    const colored = await runMkrTty(['hosts'], {env})
+    assert.ok(colored.stdout.includes('\u001b[34mworking\u001b[39m'), colored.stdout)
+    for (const r of [await runMkrTty(['hosts'], {env: {...env, NO_COLOR: '1'}}), await runMkrTty(['hosts', '--no-color'], {env})]) {
+      assert.match(r.stdout, /working/)
+      assert.ok(!r.stdout.includes('\u001b['), r.stdout)
+    }
+  })
+
   it('status HOSTID: the reduced shape; -v the raw host plus metric names', async () => {
     const r = await runMkr(['status', ids.db01], {env})
     assert.equal(r.code, 0, r.stderr)
