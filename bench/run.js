@@ -38,6 +38,8 @@ const hosts = await measure(node, [run, 'hosts', '--json'], {runs: RUNS, env, rs
 sb.child.kill('SIGTERM')
 
 console.log(`\n## start-up and hosts (median of ${RUNS} runs, Node ${process.versions.node})\n`)
+if (process.env.NODE_EXTRA_CA_CERTS)
+  console.log('NODE_EXTRA_CA_CERTS is set: it adds the same fixed cost (~50 ms) to every Node start, floor included;\nrun `NODE_EXTRA_CA_CERTS= npm run bench` to see start-up ratios without it.\n')
 console.log(
   table(
     ['command', 'median', 'peak RSS', 'vs floor', 'target'],
