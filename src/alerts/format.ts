@@ -2,7 +2,9 @@
 //   <alertId> <openedAt YYYY-MM-DD HH:MM:SS> <STATUS> <monitor part><host part>
 // Pure: the caller joins hosts, monitors and check monitor names and decides about color.
 import type {Alert} from '../api/alerts.js'
-import {paintHostStatus, type Palette} from '../output/color.js'
+import {paintHostStatus, paintStatus, type Palette} from '../output/color.js'
+
+const ALERT_STATUSES = new Set(['CRITICAL', 'WARNING', 'OK', 'UNKNOWN'])
 import {localDateTime} from '../output/time.js'
 
 /** The host fields the line uses (a raw host object from GET /api/v0/hosts). */
@@ -154,18 +156,7 @@ export function hostPart(host: HostLike, colorize: boolean, p: Palette): string 
 
 function statusPart(status: string, colorize: boolean, p: Palette): string {
   if (!colorize) return status
-  switch (status) {
-    case 'CRITICAL':
-      return p.red('CRITICAL ')
-    case 'WARNING':
-      return p.yellow('WARNING ')
-    case 'OK':
-      return p.green('OK ')
-    case 'UNKNOWN':
-      return 'UNKNOWN '
-    default:
-      return status
-  }
+  return ALERT_STATUSES.has(status) ? paintStatus(p, status, `${status} `) : status
 }
 
 /** The whole line, without a newline. */

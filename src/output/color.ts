@@ -20,17 +20,20 @@ export async function palette(enabled: boolean): Promise<Palette> {
   return {red: c.red, green: c.green, yellow: c.yellow, blue: c.blue, gray: c.gray, bold: c.bold}
 }
 
-/** Color for a check/alert status (CRITICAL red, WARNING yellow, OK green, UNKNOWN plain). */
-export function paintStatus(p: Palette, status: string): string {
+/**
+ * Color for a check/alert status (CRITICAL red, WARNING yellow, OK green, anything else plain), applied
+ * to `text` (default: the status itself; mkr's alerts list paints the status plus a trailing space).
+ */
+export function paintStatus(p: Palette, status: string, text = status): string {
   switch (status) {
     case 'CRITICAL':
-      return p.red(status)
+      return p.red(text)
     case 'WARNING':
-      return p.yellow(status)
+      return p.yellow(text)
     case 'OK':
-      return p.green(status)
+      return p.green(text)
     default:
-      return status
+      return text
   }
 }
 
