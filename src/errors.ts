@@ -24,3 +24,21 @@ export class UsageError extends CliError {
 
 /** Configuration could not be resolved (missing API key, unreadable or invalid agent config). */
 export class ConfigError extends CliError {}
+
+/** Why a file operation failed, in a few words (`no such file`, `permission denied`, …). */
+export function fsReason(error: unknown, opts: {enoent?: string} = {}): string {
+  const e = error as NodeJS.ErrnoException
+  switch (e?.code) {
+    case 'ENOENT':
+      return opts.enoent ?? 'no such file'
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'EISDIR':
+      return 'is a directory'
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory'
+    default:
+      return e?.message ?? String(error)
+  }
+}

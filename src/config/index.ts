@@ -7,7 +7,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {parse as parseToml} from 'smol-toml'
-import {ConfigError} from '../errors.js'
+import {ConfigError, fsReason} from '../errors.js'
 import {glob} from './glob.js'
 
 export const DEFAULT_API_BASE = 'https://api.mackerelio.com'
@@ -45,7 +45,7 @@ function readToml(file: string): Record<string, unknown> {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     const e = error as NodeJS.ErrnoException
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message
+    const why = fsReason(e)
     throw new ConfigError(`cannot read config ${file}: ${why}`, {
       hint: e.code === 'EACCES' ? 'run as a user that can read it, or set MACKEREL_APIKEY' : undefined,
     })
@@ -167,7 +167,7 @@ export function readHostId(root: string): string {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     const e = error as NodeJS.ErrnoException
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message
+    const why = fsReason(e)
     throw new ConfigError(`cannot read host id from ${file}: ${why}`, {
       hint: 'pass the host id explicitly (argument or --host)',
     })

@@ -3,7 +3,7 @@
 // and reports every invalid rule at once (file, line, index, name, field).
 import {chmod, lstat, readFile, rename, unlink, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
-import {CliError} from '../errors.js'
+import {CliError, fsReason} from '../errors.js'
 import {formatJson} from '../output/json.js'
 import {JsonSyntaxError, parseJsonText} from './json-text.js'
 import {isPlainObject, type Monitor} from './types.js'
@@ -76,7 +76,7 @@ export async function readMonitorsFile(file: string): Promise<MonitorsFile> {
     text = await readFile(file, 'utf8')
   } catch (error) {
     const e = error as NodeJS.ErrnoException
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message
+    const why = fsReason(e)
     throw new CliError(`cannot read ${file}: ${why}`, {
       hint: e.code === 'ENOENT' ? 'create it with `mkr monitors pull`, or name another file with -F' : undefined,
     })
@@ -123,7 +123,7 @@ export async function writeMonitorsFile(file: string, monitors: Monitor[]): Prom
   } catch (error) {
     if (usedTmp) await unlink(tmp).catch(() => {})
     const e = error as NodeJS.ErrnoException
-    const why = e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message
+    const why = fsReason(e, {enoent: 'no such directory'})
     throw new CliError(`cannot write ${file}: ${why}`)
   }
 }

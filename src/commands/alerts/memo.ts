@@ -1,17 +1,11 @@
-import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {ALERT_MEMO_MAX_BYTES, getAlert, updateAlertMemo} from '../../api/alerts.js'
 import {buildMemo, SECTION_NAME, utf8Bytes} from '../../alerts/memo.js'
 import {runForOutput, StartError} from '../../alerts/run.js'
 import {BaseCommand} from '../../base-command.js'
 import {CliError, UsageError} from '../../errors.js'
+import {readTextInput} from '../../input.js'
 import {parseDurationFlag} from '../../timespec.js'
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const c of process.stdin) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
 
 export default class AlertsMemo extends BaseCommand<typeof AlertsMemo> {
   static summary = "Set an alert's memo from text, a file or a command's output"
@@ -67,7 +61,7 @@ Mackerel keeps memos up to 80 KB: longer content keeps its end, and a warning sa
     let content: string
     let droppedBytes = 0
     if (f.text !== undefined) content = f.text
-    else if (f.file !== undefined) content = f.file === '-' ? await readStdin() : readFile(f.file)
+    else if (f.file !== undefined) content = await readTextInput('file', f.file)
     else {
       let r
       try {
@@ -98,15 +92,5 @@ Mackerel keeps memos up to 80 KB: longer content keeps its end, and a warning sa
       )
     const where = f.section === undefined ? 'memo' : `section "${f.section}" (${built.replaced ? 'replaced' : 'added'})`
     this.info(`updated ${where} of alert ${id}: ${utf8Bytes(built.memo)} bytes`)
-  }
-}
-
-function readFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '')
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message
-    throw new CliError(`cannot read --file ${file}: ${why}`)
   }
 }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {annotationJson, deleteAnnotation} from '../../api/annotations.js'
 import {BaseCommand} from '../../base-command.js'
 import {printJson} from '../../output/json.js'
-import {missing} from './create.js'
+import {missing} from '../../annotations/input.js'
 
 export default class AnnotationsDelete extends BaseCommand<typeof AnnotationsDelete> {
   static summary = 'Delete a graph annotation'

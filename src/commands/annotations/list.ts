@@ -6,7 +6,7 @@ import {printJson} from '../../output/json.js'
 import {renderTable} from '../../output/table.js'
 import {localDateTime} from '../../output/time.js'
 import {outputMode} from '../../output/tty.js'
-import {annotationTimes, missing} from './create.js'
+import {annotationTimes, missing} from '../../annotations/input.js'
 
 export default class AnnotationsList extends BaseCommand<typeof AnnotationsList> {
   static summary = 'List the graph annotations of a service that overlap a time range'

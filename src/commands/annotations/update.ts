@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {annotationJson, normalizeRoles, updateAnnotation, validateAnnotation, type AnnotationInput} from '../../api/annotations.js'
 import {BaseCommand} from '../../base-command.js'
 import {printJson} from '../../output/json.js'
-import {annotationFlags, annotationTimes, missing, readDescription} from './create.js'
+import {annotationFlags, annotationTimes, missing, readDescription} from '../../annotations/input.js'
 
 export default class AnnotationsUpdate extends BaseCommand<typeof AnnotationsUpdate> {
   static summary = 'Update a graph annotation'
