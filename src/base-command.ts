@@ -3,20 +3,11 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 import type {ApiClient} from './api/client.js'
 import {normalizeSingleDash} from './argv.js'
-import {checkApiBase, readHostId, requireApiKey, resolveSettings, type Settings} from './config/index.js'
-import {CliError, ConfigError} from './errors.js'
+import {readHostId, resolveSettings, type Settings} from './config/index.js'
+import {CliError} from './errors.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
-
-/** A positive number of seconds from the environment, in ms (undefined when unset). */
-function envSeconds(name: string): number | undefined {
-  const v = process.env[name]
-  if (v === undefined || v === '') return undefined
-  const n = Number(v)
-  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number of seconds, got ${JSON.stringify(v)}`)
-  return n * 1000
-}
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static baseFlags = {
@@ -58,20 +49,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The API client; throws a ConfigError naming both ways to set the key when it is missing. */
   protected async api(): Promise<ApiClient> {
     if (this.clientCache) return this.clientCache
-    const s = this.settings()
-    const apiKey = requireApiKey(s)
-    const {url, warning} = checkApiBase(s.apiBase)
-    if (warning) this.warnLine(warning)
-    const {ApiClient} = await import('./api/client.js')
-    this.clientCache = new ApiClient({
-      apiBase: url.href,
-      apiKey,
-      attemptTimeoutMs: envSeconds('MKR_HTTP_TIMEOUT'),
-      budgetMs: envSeconds('MKR_HTTP_BUDGET'),
-      onRetry: process.env.DEBUG
-        ? (r) => this.logToStderr(`mkr: debug: ${r.method} ${r.path}: ${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`)
-        : undefined,
-    })
+    const {connect} = await import('./api/connect.js')
+    this.clientCache = connect(this.settings(), (line) => process.stderr.write(`mkr: ${line}\n`)).client
     return this.clientCache
   }
 

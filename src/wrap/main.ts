@@ -135,31 +135,21 @@ class Context {
 
   client(): Promise<{client: ApiClient; apiBase: string} | undefined> {
     this.clientP ??= this.settings().then(async (s) => {
-      if (!s.apiKey) {
-        this.log.error(
-          `no API key: MACKEREL_APIKEY is not set and ${s.confPath} has no apikey; export MACKEREL_APIKEY='<your API key>' or set apikey in the agent config (--conf FILE)`,
-        )
+      if (s.confError && !s.apiKey) {
+        // the config error itself was logged by settings()
+        this.log.error('no API key: MACKEREL_APIKEY is not set and the agent config could not be read')
         return undefined
       }
-      const {checkApiBase} = await import('../config/index.js')
-      let url: URL
+      const {connect} = await import('../api/connect.js')
       try {
-        const c = checkApiBase(s.apiBase)
-        if (c.warning) this.log.error(`warning: ${c.warning}`)
-        url = c.url
+        const c = connect(s, (line) => this.log.error(line), this.env)
+        this.used = true
+        return c
       } catch (error) {
-        this.log.error((error as Error).message)
+        const e = error as Error & {hint?: string}
+        this.log.error(`${e.message}${e.hint ? `; ${e.hint}` : ''}`)
         return undefined
       }
-      const {ApiClient} = await import('../api/client.js')
-      this.used = true
-      const debug = this.env.DEBUG
-      const client = new ApiClient({
-        apiBase: url.href,
-        apiKey: s.apiKey,
-        onRetry: debug ? (r) => this.log.error(`debug: ${r.method} ${r.path}: ${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`) : undefined,
-      })
-      return {client, apiBase: url.href}
     })
     return this.clientP
   }
