@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {listHosts} from '../api/hosts.js'
+import {HOST_STATUSES, listHosts} from '../api/hosts.js'
 import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import {HOST_TABLE_HEAD, hostTableRows, reduceHost} from '../hosts/format.js'
@@ -25,9 +25,10 @@ export default class Hosts extends BaseCommand<typeof Hosts> {
     role: Flags.string({char: 'r', description: 'only hosts with this role (needs --service; repeatable, comma-separated)', multiple: true, delimiter: ','}),
     status: Flags.string({
       aliases: ['st'],
-      description: 'only hosts with this status: working, standby, maintenance, poweroff (repeatable, comma-separated)',
+      description: 'only hosts with this status (repeatable, comma-separated)',
       multiple: true,
       delimiter: ',',
+      options: [...HOST_STATUSES],
     }),
     verbose: Flags.boolean({char: 'v', description: 'raw host objects as the API returns them'}),
     json: Flags.boolean({description: 'JSON even on a terminal'}),

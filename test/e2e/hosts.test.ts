@@ -156,6 +156,14 @@ describe('e2e: hosts and status against the sandbox', () => {
     assert.equal(sb.store.getHost(rest[0])!.status, 'working') // the failed chunk changed nothing
   })
 
+  it('hosts --status with an unknown status is a usage error naming the choices, before any request', async () => {
+    const before = sb.requests().length
+    const r = await runMkr(['hosts', '--status', 'working,retired'], {env})
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /^mkr: Expected --status=retired to be one of: working, standby, maintenance, poweroff\n/)
+    assert.equal(sb.requests().length, before)
+  })
+
   it('an invalid status is a usage error naming the choices', async () => {
     const r = await runMkr(['status', ids.web01, '--set', 'broken'], {env})
     assert.equal(r.code, 2)
