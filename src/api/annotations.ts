@@ -22,8 +22,8 @@ export const ANNOTATION_TITLE_MAX = 250
 export const ANNOTATION_DESCRIPTION_MAX = 1024
 
 /** Creating is not idempotent: it is retried only when the request provably never left. */
-export function createAnnotation(client: ApiClient, a: AnnotationInput, opts: {budgetMs?: number} = {}): Promise<Annotation> {
-  return client.post<Annotation>('/api/v0/graph-annotations', a, {budgetMs: opts.budgetMs})
+export function createAnnotation(client: ApiClient, a: AnnotationInput, opts: {budgetMs?: number; signal?: AbortSignal} = {}): Promise<Annotation> {
+  return client.post<Annotation>('/api/v0/graph-annotations', a, opts)
 }
 
 export async function listAnnotations(client: ApiClient, q: {service: string; from: number; to: number}): Promise<Annotation[]> {

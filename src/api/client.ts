@@ -23,7 +23,7 @@ export interface ClientOptions {
   maxDelayMs?: number
   /** injectable for tests */
   random?: () => number
-  sleep?: (ms: number) => Promise<void>
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** told about every retry (the command may log it at debug level) */
   onRetry?: (info: {method: string; path: string; attempt: number; delayMs: number; reason: string}) => void
 }
@@ -35,6 +35,8 @@ export interface RequestOptions {
   idempotent?: boolean
   /** overrides the client's budget for this request */
   budgetMs?: number
+  /** cancels the request and any retry still to come (the promise then rejects with a NetworkError) */
+  signal?: AbortSignal
 }
 
 /** Our version, from package.json: two levels up from src/api and from dist/chunks. */
@@ -117,7 +119,11 @@ export class ApiClient {
       baseDelayMs: 500,
       maxDelayMs: 8_000,
       random: Math.random,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      sleep: (ms, signal) =>
+        new Promise((r) => {
+          const t = setTimeout(r, ms)
+          signal?.addEventListener('abort', () => (clearTimeout(t), r()), {once: true})
+        }),
       ...defined,
     } as ApiClient['o']
     this.base = new URL(opts.apiBase)
@@ -168,10 +174,13 @@ export class ApiClient {
     const dispatcher = await sharedAgent(this.o.connectTimeoutMs, this.o.attemptTimeoutMs)
     const deadline = Date.now() + budget
 
+    const cancelled = (attempts: number) => new NetworkError(method, path, 'cancelled', false, attempts)
     for (let attempt = 1; ; attempt++) {
+      if (opts.signal?.aborted) throw cancelled(attempt - 1)
       const remaining = deadline - Date.now()
       const timeoutMs = Math.max(1, Math.min(this.o.attemptTimeoutMs, remaining))
-      const signal = AbortSignal.timeout(timeoutMs)
+      const timeout = AbortSignal.timeout(timeoutMs)
+      const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout
       let failure: ApiError | NetworkError
       try {
         const res = await globalThis.fetch(url, {method, headers, body, signal, dispatcher} as RequestInit)
@@ -185,11 +194,12 @@ export class ApiClient {
         const delay = this.delay(attempt, retryAfter)
         if (!this.canRetry(attempt, delay, deadline)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: `${res.status}`})
-        await this.o.sleep(delay)
+        await this.o.sleep(delay, opts.signal)
         continue
       } catch (error) {
         if (error instanceof ApiError || error instanceof InvalidResponseError) throw error
-        const timedOut = signal.aborted
+        if (opts.signal?.aborted) throw cancelled(attempt)
+        const timedOut = timeout.aborted
         const code = errorCode(error)
         const neverSent = !timedOut && code !== undefined && NEVER_SENT.has(code)
         failure = new NetworkError(method, path, describeNetworkError(error, url, timeoutMs, timedOut), neverSent, attempt)
@@ -197,7 +207,7 @@ export class ApiClient {
         const delay = this.delay(attempt)
         if (!this.canRetry(attempt, delay, deadline)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: failure.reason})
-        await this.o.sleep(delay)
+        await this.o.sleep(delay, opts.signal)
       }
     }
   }

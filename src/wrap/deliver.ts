@@ -52,7 +52,7 @@ export interface DeliverOptions {
 export async function deliverReport(report: CheckReport, o: DeliverOptions): Promise<Delivery> {
   let reason: string
   try {
-    const r = await Promise.race([postCheckReports(o.client, [report], {budgetMs: Math.max(1, o.budgetMs)}), aborted(o.signal)])
+    const r = await Promise.race([postCheckReports(o.client, [report], {budgetMs: Math.max(1, o.budgetMs), signal: o.signal}), aborted(o.signal)])
     if (r !== 'aborted') return 'delivered'
     reason = 'interrupted by a signal'
   } catch (error) {
@@ -119,7 +119,7 @@ export async function flushSpool(o: Omit<DeliverOptions, 'runId'>): Promise<Flus
       break
     }
     try {
-      const r = await Promise.race([postCheckReports(o.client, chunk.map((p) => p.entry.report), {budgetMs: budget}), aborted(o.signal)])
+      const r = await Promise.race([postCheckReports(o.client, chunk.map((p) => p.entry.report), {budgetMs: budget, signal: o.signal}), aborted(o.signal)])
       if (r === 'aborted') {
         res.remaining += pending.length - i
         break

@@ -346,7 +346,12 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
       onSpawn: (pid) => lock?.setJob(pid),
       now,
     })
-    hub.handler = (sig) => job.forward(sig)
+    // a signal that finds the job already gone (it exited, wrap has not noticed yet) reached nobody:
+    // it is handled below as a signal while reporting, so wrap does not wait for a slow API
+    let missed = false
+    hub.handler = (sig) => {
+      if (!job.forward(sig)) missed = true
+    }
     if (spooledFiles(spoolDir).length > 0) {
       flushP = (async () => {
         const c = await ctx.client()
@@ -358,11 +363,13 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     const result = await job.done
     const deadline = Date.now() + o.reportTimeoutMs
     const abort = new AbortController()
-    hub.handler = () => {
+    const interrupt = () => {
       hub.interrupted = true
       abort.abort()
       flushAbort.abort()
     }
+    hub.handler = interrupt
+    if (missed) interrupt()
 
     // What is there to tell? Without --auto-close/--fail-after a success needs no state, no config.
     const input = {
@@ -424,7 +431,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
       }
     }
 
-    if (o.annotate.length > 0) await annotate(o, {ctx, log, name, result, decision, message, deadline, hostId})
+    if (o.annotate.length > 0) await annotate(o, {ctx, log, name, result, decision, message, deadline, hostId, signal: abort.signal})
 
     writeResultJson(
       o.resultJson,
@@ -556,7 +563,7 @@ async function reportOnly(
 
 async function annotate(
   o: WrapOptions,
-  a: {ctx: Context; log: WrapLog; name: string; result: RunResult; decision: Decision; message?: string; deadline: number; hostId?: string},
+  a: {ctx: Context; log: WrapLog; name: string; result: RunResult; decision: Decision; message?: string; deadline: number; hostId?: string; signal: AbortSignal},
 ): Promise<void> {
   const c = await a.ctx.client()
   if (!c) {
@@ -586,7 +593,7 @@ async function annotate(
       continue
     }
     try {
-      await createAnnotation(c.client, {title, description, from, to, service: t.service, ...(t.roles ? {roles: t.roles} : {})}, {budgetMs})
+      await createAnnotation(c.client, {title, description, from, to, service: t.service, ...(t.roles ? {roles: t.roles} : {})}, {budgetMs, signal: a.signal})
     } catch (error) {
       a.log.error(`cannot post the annotation for ${a.name} to ${t.service}: ${(error as Error).message}`)
     }

@@ -62,8 +62,8 @@ export interface RunResult {
 
 export interface RunningJob {
   readonly pid: number | undefined
-  /** sends a signal to the job's process group (once per call) */
-  forward(sig: ForwardedSignal): void
+  /** Sends `sig` to the job's process group (once per call); false when the job had already exited. */
+  forward(sig: ForwardedSignal): boolean
   readonly done: Promise<RunResult>
 }
 
@@ -277,7 +277,7 @@ export function startJob(opts: RunnerOptions): RunningJob {
   return {
     pid,
     forward(sig: ForwardedSignal) {
-      if (!exited) killGroup(sig)
+      return !exited && killGroup(sig)
     },
     done,
   }

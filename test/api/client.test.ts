@@ -187,6 +187,23 @@ describe('ApiClient against a real 127.0.0.1 server', () => {
     assert.equal(hits, 3)
   })
 
+  it('a caller\'s AbortSignal cancels the attempt in flight and every retry still to come', async () => {
+    hits = 0
+    const c = new ApiClient({apiBase: `http://127.0.0.1:${port}`, apiKey: KEY, attemptTimeoutMs: 60_000, budgetMs: 120_000})
+    const ac = new AbortController()
+    const p = c.post('/api/v0/monitoring/checks/report', {reports: []}, {idempotent: true, signal: ac.signal})
+    while (hits === 0) await new Promise((r) => setTimeout(r, 10))
+    ac.abort()
+    const e = await failure(() => p)
+    assert.ok(e instanceof NetworkError)
+    assert.equal(e.message, 'POST /api/v0/monitoring/checks/report failed: cancelled')
+    await new Promise((r) => setTimeout(r, 200))
+    assert.equal(hits, 1, 'no retry after cancelling')
+    const early = await failure(() => c.request('GET', '/api/v0/org', {signal: AbortSignal.abort()}))
+    assert.equal(early.message, 'GET /api/v0/org failed: cancelled')
+    assert.equal(hits, 1, 'an already cancelled request is never sent')
+  })
+
   it('a port fetch refuses to use (9, discard) is named as such, not as a vague network error', async () => {
     const c = new ApiClient({apiBase: 'http://127.0.0.1:9', apiKey: KEY, sleep: async () => {}, maxAttempts: 1})
     const e = await failure(() => c.get('/api/v0/org'))

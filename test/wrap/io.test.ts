@@ -156,6 +156,20 @@ describe('wrap: runner', () => {
       assert.equal(capture.result().totalBytes, 4)
     })
   }
+  it('forward() reaches a running job and says false once the job has exited', async () => {
+    const {startJob} = await import('../../src/wrap/runner.js')
+    const {openSync, closeSync} = await import('node:fs')
+    const out = openSync(join(dir, 'fwd'), 'w')
+    const running = startJob({command: ['sh', '-c', 'echo up; exec sleep 30'], env: process.env, stdoutFd: out, stderrFd: out})
+    for (let i = 0; i < 200 && !readFileSync(join(dir, 'fwd'), 'utf8').includes('up'); i++) await new Promise((r) => setTimeout(r, 25))
+    assert.equal(running.forward('SIGTERM'), true)
+    assert.equal((await running.done).exitCode, 143)
+    const ended = startJob({command: ['true'], env: process.env, stdoutFd: out, stderrFd: out})
+    await ended.done
+    assert.equal(ended.forward('SIGTERM'), false)
+    closeSync(out)
+  })
+
   it('does not wait forever for a daemon the job left holding its stdout', async () => {
     const {startJob} = await import('../../src/wrap/runner.js')
     const {openSync, closeSync} = await import('node:fs')
