@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Builds dist/mkr.js (and dist/wrap.js, see below): one esbuild bundle of @oclif/core and every command, found in src/commands and
-// exported as COMMANDS (oclif's "explicit" command discovery). Loading one pre-linked file instead of
-// ~200 modules is what keeps start-up near `node -e 0`; modules imported lazily (undici, chalk,
-// cli-table3, prompts, the API client) become chunks loaded only when used. Type checking is tsc's job
+// Builds dist/mkr.js (and dist/wrap.js, see below): one esbuild bundle of @oclif/core and every
+// command, found in src/commands and exported as COMMANDS (oclif's "explicit" command discovery).
+// Loading one pre-linked file instead of ~200 modules is what keeps start-up near `node -e 0`;
+// modules imported lazily (undici, chalk, cli-table3, prompts, the API client) become chunks loaded
+// only when used. Source files import oclif by subpath (@oclif/core/command, /flags, /args, /run):
+// its index also evaluates help, ux and more at start (~30 ms). Type checking is tsc's job
 // (`npm run typecheck`), not this script's.
 import {build} from 'esbuild'
 import {mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'

@@ -1,6 +1,8 @@
 // Shared flags, settings, the lazily built API client and error presentation for every command.
 // Commands stay thin: parse flags -> call src/api, src/wrap, ... -> render with src/output.
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type {Interfaces} from '@oclif/core'
 import type {ApiClient} from './api/client.js'
 import {normalizeSingleDash} from './argv.js'
 import {readHostId, resolveSettings, type Settings} from './config/index.js'

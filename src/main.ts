@@ -1,7 +1,8 @@
 // The process entry (bin/run.js calls main()). oclif runs the command; errors inside a command are
 // printed by BaseCommand.catch. What reaches this point is an exit request or an error oclif raised
 // before any command ran (unknown command), which gets the same one-line format.
-import {flush, run} from '@oclif/core'
+import {flush} from '@oclif/core/flush'
+import {run} from '@oclif/core/run'
 
 export async function main(argv: string[], entryUrl: string): Promise<void> {
   try {

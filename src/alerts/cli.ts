@@ -1,5 +1,5 @@
 // Flag handling shared by the `alerts` commands.
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ALERTS_PAGE_MAX, DEFAULT_PAGE_DELAY_MS} from '../api/alerts.js'
 import {UsageError} from '../errors.js'
 import {parseDurationFlag} from '../timespec.js'

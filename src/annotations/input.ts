@@ -1,5 +1,5 @@
 // Flags and input checks shared by the annotations commands (create, update, list, delete).
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {UsageError} from '../errors.js'
 import {readTextInput} from '../input.js'
 import {parseTimeFlag} from '../timespec.js'

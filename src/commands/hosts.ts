@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {HOST_STATUSES, listHosts} from '../api/hosts.js'
 import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'

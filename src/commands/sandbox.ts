@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../base-command.js'
 import {CliError, UsageError} from '../errors.js'
 import {FAULT_SYNTAX, parseFaultFlag, type FaultSpec} from '../sandbox/faults.js'

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {HOST_STATUSES, type HostStatus} from '../api/hosts.js'
 import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'

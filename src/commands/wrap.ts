@@ -2,7 +2,8 @@
 // wrap parses its own argv (src/wrap/args.ts) because flags must stop at the command, and it extends
 // oclif's Command directly (not BaseCommand) so that a run with nothing to report loads neither the
 // config parser nor the API client.
-import {Command, Flags, loadHelpClass} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 import {runWrap} from '../wrap/main.js'
 
 export default class Wrap extends Command {
@@ -70,7 +71,9 @@ The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environme
       signals: process,
       // `-help` (mkr's single-dash form) reaches us; oclif handles --help/-h before the command runs
       help: async () => {
-        const Help = await loadHelpClass(this.config)
+        // CommonJS: bundled, a dynamic import puts its exports on `default`
+        const help = await import('@oclif/core/help')
+        const Help = await (help.loadHelpClass ?? (help as unknown as {default: typeof help}).default.loadHelpClass)(this.config)
         await new Help(this.config, this.config.pjson.oclif.helpOptions).showHelp(['wrap'])
       },
     })

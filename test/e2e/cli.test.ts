@@ -24,6 +24,16 @@ describe('e2e: the CLI itself', () => {
     assert.equal(r.stderr, 'mkr: Nonexistent flag: --bogus\nhint: see `mkr hosts --help`\n')
   })
 
+  for (const flag of ['--help', '-h', '-help']) {
+    it(`mkr wrap ${flag} prints wrap's help (the fast path hands help to oclif), exit 0`, async () => {
+      const r = await runMkr(['wrap', flag])
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /^Run a command and report its result to Mackerel/)
+      assert.match(r.stdout, /USAGE\n {2}\$ mkr wrap \[FLAGS\] -- COMMAND \[ARGS\.\.\.\]/)
+      assert.equal(r.stderr, '')
+    })
+  }
+
   it('--help of a command shows its flags and examples', async () => {
     const r = await runMkr(['hosts', '--help'])
     assert.equal(r.code, 0)

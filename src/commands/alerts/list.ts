@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {listAlerts} from '../../api/alerts.js'
 import {alertsFetchFlags, alertsLimit, pageInterval, progress} from '../../alerts/cli.js'
 import {alertLines, HOST_STATUSES} from '../../alerts/list.js'

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {alertLogJson, listAlertLogs} from '../../api/alerts.js'
 import {MAX_LIMIT, parseLimit, progress} from '../../alerts/cli.js'
 import {BaseCommand} from '../../base-command.js'

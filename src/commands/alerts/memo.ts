@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {ALERT_MEMO_MAX_BYTES, getAlert, updateAlertMemo} from '../../api/alerts.js'
 import {buildMemo, SECTION_NAME, utf8Bytes} from '../../alerts/memo.js'
 import {runForOutput, StartError} from '../../alerts/run.js'

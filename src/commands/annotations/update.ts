@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {annotationJson, normalizeRoles, updateAnnotation, validateAnnotation, type AnnotationInput} from '../../api/annotations.js'
 import {BaseCommand} from '../../base-command.js'
 import {printJson} from '../../output/json.js'

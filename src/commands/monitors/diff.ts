@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import {DEFAULT_FILE} from '../../monitors/file.js'
 import {runDiff} from '../../monitors/run.js'
