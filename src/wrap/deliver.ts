@@ -20,7 +20,7 @@ function describe(error: unknown): string {
 }
 
 function lostLine(r: CheckReport): string {
-  return `--- lost report: ${r.name} ${r.status} on host ${r.source.hostId} at ${new Date(r.occurredAt * 1000).toISOString()} ---\n${r.message}\n--- end of lost report ---`
+  return `--- lost report: ${r.name} ${r.status} on host ${r.source.hostId || '(unknown)'} at ${new Date(r.occurredAt * 1000).toISOString()} ---\n${r.message}\n--- end of lost report ---`
 }
 
 export function logLost(log: WrapLog, why: string, r: CheckReport): void {

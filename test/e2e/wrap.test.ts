@@ -1,7 +1,7 @@
 // `mkr wrap` end to end: the built CLI against the in-process sandbox, every test with its own
 // HOME / XDG_STATE_HOME / TMPDIR.
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
@@ -75,6 +75,18 @@ describe('mkr wrap (e2e)', function () {
       assert.equal(r.code, 126)
       assert.match(reportsFor('nx')[0].report.message as string, /permission denied/)
     })
+    it('the job runs and its code wins when no host id can be found; the lost report is logged', async () => {
+      const emptyRoot = join(w.dir, 'empty-root')
+      mkdirSync(emptyRoot)
+      writeFileSync(join(w.dir, 'noid.conf'), `root = ${JSON.stringify(emptyRoot)}\n`)
+      const r = await runWrap(['--conf', join(w.dir, 'noid.conf'), '-n', 'noid', '--', 'sh', '-c', 'echo ran; exit 5'], w.env)
+      assert.equal(r.code, 5)
+      assert.equal(r.stdout, 'ran\n')
+      assert.match(r.stderr, /cannot read host id from .*empty-root\/id: no such file; pass the host id with --host to report/)
+      assert.match(r.stderr, /this report is lost:\n--- lost report: noid CRITICAL on host \(unknown\) at [^\n]*\ncommand exited with code: 5\n/)
+      assert.equal(reportsFor('noid').length, 0)
+    })
+
     it('the job runs and its code wins when the API key and config are missing', async () => {
       const env = {...w.env, MACKEREL_APIKEY: ''}
       const r = await runWrap(['--conf', join(w.dir, 'missing.conf'), '-H', host, '--', 'sh', '-c', 'echo ran; exit 3'], env)
