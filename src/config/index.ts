@@ -169,10 +169,10 @@ export function readHostId(root: string): string {
     const e = error as NodeJS.ErrnoException
     const why = fsReason(e)
     throw new ConfigError(`cannot read host id from ${file}: ${why}`, {
-      hint: 'pass the host id explicitly (argument or --host)',
+      hint: 'give the host id as an argument, e.g. `mkr status HOSTID`',
     })
   }
   const id = text.trim()
-  if (!id) throw new ConfigError(`host id file ${file} is empty`, {hint: 'pass the host id explicitly (argument or --host)'})
+  if (!id) throw new ConfigError(`host id file ${file} is empty`, {hint: 'give the host id as an argument, e.g. `mkr status HOSTID`'})
   return id
 }

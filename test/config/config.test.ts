@@ -138,7 +138,7 @@ describe('config', () => {
     })
     it('an empty id file is an error that says to pass the id', () => {
       writeFileSync(join(dir, 'id'), '\n')
-      assert.throws(() => readHostId(dir), (e: ConfigError) => /host id file .*id is empty/.test(e.message) && /--host/.test(e.hint!))
+      assert.throws(() => readHostId(dir), (e: ConfigError) => /host id file .*id is empty/.test(e.message) && /as an argument/.test(e.hint!))
     })
     it('a missing id file is an error naming the file', () => {
       assert.throws(() => readHostId(dir), /cannot read host id from .*\/id: no such file/)

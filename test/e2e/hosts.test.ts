@@ -120,6 +120,13 @@ describe('e2e: hosts and status against the sandbox', () => {
     assert.equal(JSON.parse(r.stdout).name, 'web02')
   })
 
+  it('status without a host id on a machine without an agent id file: says so and how to pass one', async () => {
+    writeFileSync(join(tmp.path, 'noid.conf'), `root = "${join(tmp.path, 'nowhere')}"\n`)
+    const r = await runMkr(['status', '--conf', join(tmp.path, 'noid.conf')], {env})
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr, `mkr: cannot read host id from ${join(tmp.path, 'nowhere', 'id')}: no such file\nhint: give the host id as an argument, e.g. \`mkr status HOSTID\`\n`)
+  })
+
   it('status HOSTID --set: one host through the single endpoint', async () => {
     const r = await runMkr(['status', ids.web02, '--set', 'maintenance'], {env})
     assert.equal(r.code, 0, r.stderr)
