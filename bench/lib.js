@@ -1,24 +1,41 @@
 // Helpers for benchmarks: time whole commands over repeated runs, measure peak RSS, print tables.
 // Benchmarks report ratios against a floor measured in the same run (e.g. `node -e 0`), never absolute
 // thresholds, so they mean the same on a loaded laptop and on CI.
-import {spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {spawn, spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 
-/** Runs a command once; resolves {ms, code, stdout, maxRssKb?}. Stdout is captured unless `discard`. */
+/** GNU time's %M (peak RSS in KiB) when available; otherwise VmHWM is polled, which can miss the end. */
+const gnuTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0
+
+/**
+ * Runs a command once; resolves {ms, code, stdout, stderr, maxRssKb?}. Stdout is captured unless
+ * `discard`; with `rss` the peak resident set of the command is measured.
+ */
 export function runOnce(cmd, args, opts = {}) {
-  const useTime = opts.rss && existsSync('/usr/bin/time')
+  const useTime = opts.rss && gnuTime
   const argv = useTime ? ['/usr/bin/time', ['-f', '%M', cmd, ...args]] : [cmd, args]
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint()
     const child = spawn(argv[0], argv[1], {env: opts.env ?? process.env, stdio: ['ignore', opts.discard ? 'ignore' : 'pipe', 'pipe']})
     let out = ''
     let err = ''
+    let polled = 0
+    const poll =
+      opts.rss && !useTime
+        ? setInterval(() => {
+            try {
+              const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+              if (m) polled = Math.max(polled, Number(m[1]))
+            } catch {}
+          }, 20)
+        : undefined
     child.stdout?.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (err += d))
     child.on('error', reject)
     child.on('close', (code) => {
+      if (poll) clearInterval(poll)
       const ms = Number(process.hrtime.bigint() - t0) / 1e6
-      let maxRssKb
+      let maxRssKb = polled || undefined
       if (useTime) {
         const lines = err.trim().split('\n')
         maxRssKb = Number(lines.pop())
@@ -29,6 +46,18 @@ export function runOnce(cmd, args, opts = {}) {
   })
 }
 
+/** Like runOnce, but a non-zero exit (or another `expectCode`) is an error. */
+export async function runOk(cmd, args, opts = {}) {
+  const r = await runOnce(cmd, args, opts)
+  if (r.code !== (opts.expectCode ?? 0)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(0, 500)}`)
+  return r
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
 /** Median wall time over `runs` runs (after one warm-up run), plus the worst peak RSS if asked. */
 export async function measure(cmd, args, opts = {}) {
   const runs = opts.runs ?? 10
@@ -36,13 +65,11 @@ export async function measure(cmd, args, opts = {}) {
   const times = []
   let rss = 0
   for (let i = 0; i < runs; i++) {
-    const r = await runOnce(cmd, args, opts)
-    if (r.code !== (opts.expectCode ?? 0)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(0, 500)}`)
+    const r = await runOk(cmd, args, opts)
     times.push(r.ms)
     if (r.maxRssKb) rss = Math.max(rss, r.maxRssKb)
   }
-  times.sort((a, b) => a - b)
-  return {median: times[Math.floor(times.length / 2)], min: times[0], rssKb: rss || undefined}
+  return {median: median(times), min: Math.min(...times), rssKb: rss || undefined}
 }
 
 export function table(head, rows) {
@@ -52,5 +79,5 @@ export function table(head, rows) {
 }
 
 export const fmtMs = (ms) => `${ms.toFixed(0)} ms`
-export const fmtRss = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MiB` : 'n/a')
+export const fmtRss = (kb) => (kb ? `${(kb / 1024).toFixed(1)} MiB` : 'n/a')
 export const ratio = (a, b) => `${(a / b).toFixed(2)}×`
