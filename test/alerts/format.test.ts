@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import type {Alert} from '../../src/api/alerts.js'
 import {checkMessageLine, expressionOneLine, formatAlertLine, goFixed2, type HostLike, type MonitorLike} from '../../src/alerts/format.js'
 import {palette, type Palette} from '../../src/output/color.js'
+import {useTZ} from '../helpers/tz.js'
 
 const T = 1700000000 // 2023-11-14 22:13:20 UTC
 const host: HostLike = {id: 'h1', name: 'web01', status: 'working', roles: {demo: ['web', 'app'], other: ['db']}}
@@ -17,15 +18,7 @@ before(async () => {
 })
 
 describe('formatAlertLine (mkr alerts list)', () => {
-  let tz: string | undefined
-  before(() => {
-    tz = process.env.TZ
-    process.env.TZ = 'UTC'
-  })
-  after(() => {
-    if (tz === undefined) delete process.env.TZ
-    else process.env.TZ = tz
-  })
+  useTZ('UTC')
 
   const line = (a: Alert, o: {host?: HostLike; monitor?: MonitorLike; checkName?: string; colorize?: boolean} = {}) =>
     formatAlertLine(a, {colorize: o.colorize ?? true, palette: plain, host: o.host, monitor: o.monitor, checkName: o.checkName})

@@ -5,6 +5,7 @@ import {ApiClient} from '../../src/api/client.js'
 import type {HostLike, MonitorLike} from '../../src/alerts/format.js'
 import {alertLines, join, matchesFilter} from '../../src/alerts/list.js'
 import {palette} from '../../src/output/color.js'
+import {useTZ} from '../helpers/tz.js'
 
 const BASE = 'https://api.example.test'
 const client = () => new ApiClient({apiBase: BASE, apiKey: 'k', random: () => 0, sleep: async () => {}})
@@ -52,15 +53,7 @@ describe('alertLines', () => {
   before(() => nock.disableNetConnect())
   after(() => nock.enableNetConnect())
   afterEach(() => nock.cleanAll())
-  let tz: string | undefined
-  before(() => {
-    tz = process.env.TZ
-    process.env.TZ = 'UTC'
-  })
-  after(() => {
-    if (tz === undefined) delete process.env.TZ
-    else process.env.TZ = tz
-  })
+  useTZ('UTC')
 
   it('asks for hosts of all four statuses and the monitors, and names each check monitor once', async () => {
     const checks: Alert[] = [

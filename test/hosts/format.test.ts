@@ -3,17 +3,7 @@ import type {Host} from '../../src/api/hosts.js'
 import {hostTableRows, reduceHost} from '../../src/hosts/format.js'
 import {palette} from '../../src/output/color.js'
 import {isoLocal, relativeTime} from '../../src/output/time.js'
-
-function withTZ<T>(tz: string, fn: () => T): T {
-  const old = process.env.TZ
-  process.env.TZ = tz
-  try {
-    return fn()
-  } finally {
-    if (old === undefined) delete process.env.TZ
-    else process.env.TZ = old
-  }
-}
+import {withTZ} from '../helpers/tz.js'
 
 const host: Host = {
   id: '2eQGDXqtoXs',
