@@ -1,6 +1,6 @@
 // Alerts (/api/v0/alerts): list (nextId paging), get, close, memo update, logs.
 import type {ApiClient} from './client.js'
-import {InvalidResponseError} from './errors.js'
+import {arrayOf, checked, idString, isObject, number, object, optional, string, type Check} from './shape.js'
 
 export type AlertStatus = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN'
 
@@ -33,6 +33,37 @@ export interface AlertLog {
   [key: string]: unknown
 }
 
+/** The alert fields the commands use (JSON shape, alerts list lines, memo sections); others pass as they are. */
+export const alertShape: Check = object({
+  id: idString,
+  status: string,
+  monitorId: string,
+  type: string,
+  hostId: optional(string),
+  value: optional(number),
+  message: optional(string),
+  reason: optional(string),
+  openedAt: number,
+  closedAt: optional(number),
+  memo: optional(string),
+})
+
+/** The alert log fields `alerts logs` prints; `monitorId` and `targetValue` may be null (mkr prints null). */
+export const alertLogShape: Check = object({
+  id: idString,
+  createdAt: number,
+  status: string,
+  trigger: string,
+  monitorId: optional(string),
+  targetValue: optional(number),
+  statusDetail: optional(
+    object({
+      type: string,
+      detail: optional(object({message: optional(string), memo: optional(string)})),
+    }),
+  ),
+})
+
 /** The API's page size limit for alerts and alert logs (above it: 400). */
 export const ALERTS_PAGE_MAX = 100
 /**
@@ -56,27 +87,31 @@ export interface ListAlertsOptions {
 /** Alerts newest first, following nextId until `limit` (or the end). */
 export async function listAlerts(client: ApiClient, opts: ListAlertsOptions = {}): Promise<Alert[]> {
   if (opts.limit === 0) return []
-  return client.paginate<Alert>('/api/v0/alerts', 'alerts', {
+  const alerts = await client.paginate<unknown>('/api/v0/alerts', 'alerts', {
     query: {withClosed: opts.withClosed ? 'true' : undefined},
     limit: opts.limit,
     pageDelayMs: opts.pageDelayMs ?? DEFAULT_PAGE_DELAY_MS,
     onPage: opts.onPage,
   })
+  // checked as one list, so the index named is the alert's position across pages
+  return checked<{alerts: Alert[]}>(client, 'GET', '/api/v0/alerts', {alerts}, object({alerts: arrayOf(alertShape)})).alerts
 }
 
 const alertPath = (id: string) => `/api/v0/alerts/${encodeURIComponent(id)}`
 
 /** One alert (the body is the bare alert object). */
 export async function getAlert(client: ApiClient, id: string): Promise<Alert> {
-  const body = await client.get<Alert>(alertPath(id))
-  if (!body || typeof body !== 'object' || typeof body.id !== 'string')
-    throw new InvalidResponseError('GET', alertPath(id), 'not an alert object')
-  return body
+  const body = await client.get<unknown>(alertPath(id))
+  return checked<Alert>(client, 'GET', alertPath(id), body, alertShape)
 }
 
-/** Closes an alert; the API answers with the updated alert. */
-export function closeAlert(client: ApiClient, id: string, reason: string): Promise<Alert> {
-  return client.post<Alert>(`${alertPath(id)}/close`, {reason})
+/**
+ * Closes an alert; the API answers with the updated alert. A 2xx means it is closed, so an odd body
+ * does not turn that into a failure: the answer is returned when it is an alert object, else `{id}`.
+ */
+export async function closeAlert(client: ApiClient, id: string, reason: string): Promise<Alert> {
+  const body = await client.post<unknown>(`${alertPath(id)}/close`, {reason})
+  return (isObject(body) ? body : {id}) as Alert
 }
 
 /** Replaces the alert's memo (PUT is idempotent, so it is retried like a GET). */
@@ -91,11 +126,13 @@ export async function listAlertLogs(
   opts: {limit?: number; pageDelayMs?: number; onPage?: (n: number) => void} = {},
 ): Promise<AlertLog[]> {
   if (opts.limit === 0) return []
-  return client.paginate<AlertLog>(`${alertPath(id)}/logs`, 'logs', {
+  const path = `${alertPath(id)}/logs`
+  const logs = await client.paginate<unknown>(path, 'logs', {
     limit: opts.limit,
     pageDelayMs: opts.pageDelayMs,
     onPage: opts.onPage,
   })
+  return checked<{logs: AlertLog[]}>(client, 'GET', path, {logs}, object({logs: arrayOf(alertLogShape)})).logs
 }
 
 const ALERT_KEYS = ['id', 'status', 'monitorId', 'type', 'hostId', 'value', 'message', 'reason', 'openedAt', 'closedAt', 'memo']

@@ -1,7 +1,7 @@
 // Graph annotations (/api/v0/graph-annotations).
-import {CliError, UsageError} from '../errors.js'
+import {UsageError} from '../errors.js'
 import type {ApiClient} from './client.js'
-import {InvalidResponseError} from './errors.js'
+import {arrayOf, checked, idString, isObject, number, object, optional, string, type Check} from './shape.js'
 
 export interface AnnotationInput {
   title: string
@@ -21,25 +21,49 @@ export interface Annotation extends AnnotationInput {
 export const ANNOTATION_TITLE_MAX = 250
 export const ANNOTATION_DESCRIPTION_MAX = 1024
 
+/** The annotation fields `annotations list` shows (table and JSON); others pass as they are. */
+export const annotationShape: Check = object({
+  id: idString,
+  title: string,
+  description: optional(string),
+  from: number,
+  to: number,
+  service: string,
+  roles: optional(arrayOf(string)),
+})
+
+/**
+ * What a change answered: the annotation, when the body is one. A 2xx means the change was made, so an
+ * odd body (null, not an object) does not turn it into a failure (a retried create would duplicate it):
+ * then what was sent stands in for it, with the id when known.
+ */
+function changed(body: unknown, sent: Partial<Annotation>): Annotation {
+  return (isObject(body) ? body : sent) as Annotation
+}
+
 /** Creating is not idempotent: it is retried only when the request provably never left. */
-export function createAnnotation(client: ApiClient, a: AnnotationInput, opts: {budgetMs?: number; signal?: AbortSignal} = {}): Promise<Annotation> {
-  return client.post<Annotation>('/api/v0/graph-annotations', a, opts)
+export async function createAnnotation(
+  client: ApiClient,
+  a: AnnotationInput,
+  opts: {budgetMs?: number; signal?: AbortSignal} = {},
+): Promise<Annotation> {
+  return changed(await client.post<unknown>('/api/v0/graph-annotations', a, opts), a)
 }
 
 export async function listAnnotations(client: ApiClient, q: {service: string; from: number; to: number}): Promise<Annotation[]> {
-  const body = await client.get<{graphAnnotations: Annotation[]}>('/api/v0/graph-annotations', q)
-  if (!body || !Array.isArray(body.graphAnnotations))
-    throw new InvalidResponseError('GET', '/api/v0/graph-annotations', 'no `graphAnnotations` array in the body')
-  return body.graphAnnotations
+  const path = '/api/v0/graph-annotations'
+  const body = await client.get<unknown>(path, q)
+  return checked<{graphAnnotations: Annotation[]}>(client, 'GET', path, body, object({graphAnnotations: arrayOf(annotationShape)}))
+    .graphAnnotations
 }
 
 /** A PUT replaces the annotation with what is sent (a field left out is cleared). */
-export function updateAnnotation(client: ApiClient, id: string, a: AnnotationInput): Promise<Annotation> {
-  return client.put<Annotation>(`/api/v0/graph-annotations/${encodeURIComponent(id)}`, a)
+export async function updateAnnotation(client: ApiClient, id: string, a: AnnotationInput): Promise<Annotation> {
+  return changed(await client.put<unknown>(`/api/v0/graph-annotations/${encodeURIComponent(id)}`, a), {id, ...a})
 }
 
-export function deleteAnnotation(client: ApiClient, id: string): Promise<Annotation> {
-  return client.delete<Annotation>(`/api/v0/graph-annotations/${encodeURIComponent(id)}`)
+export async function deleteAnnotation(client: ApiClient, id: string): Promise<Annotation> {
+  return changed(await client.delete<unknown>(`/api/v0/graph-annotations/${encodeURIComponent(id)}`), {id})
 }
 
 /** Length in Unicode code points (what the limits count; an emoji is one, not two UTF-16 units). */
@@ -57,24 +81,24 @@ export function cutToCodePoints(s: string, max: number): string {
 
 /**
  * Checks an annotation against the API's documented limits before anything is sent:
- * title 1..250 and description ≤ 1024 code points, from ≤ to, a service. Throws a CliError (exit 1).
+ * title 1..250 and description ≤ 1024 code points, from ≤ to, a service. Throws a UsageError (exit 2): these are mistakes in the command line.
  */
 export function validateAnnotation(a: Partial<AnnotationInput>): void {
-  if (!a.title) throw new CliError('the annotation needs a title', {hint: 'pass --title TEXT'})
+  if (!a.title) throw new UsageError('the annotation needs a title', {hint: 'pass --title TEXT'})
   if (a.title !== undefined) {
     const n = codePoints(a.title)
     if (n > ANNOTATION_TITLE_MAX)
-      throw new CliError(`the title is ${n} characters long; the limit is ${ANNOTATION_TITLE_MAX}`, {hint: 'shorten --title'})
+      throw new UsageError(`the title is ${n} characters long; the limit is ${ANNOTATION_TITLE_MAX}`, {hint: 'shorten --title'})
   }
   if (a.description !== undefined) {
     const n = codePoints(a.description)
     if (n > ANNOTATION_DESCRIPTION_MAX)
-      throw new CliError(`the description is ${n} characters long; the limit is ${ANNOTATION_DESCRIPTION_MAX}`, {
+      throw new UsageError(`the description is ${n} characters long; the limit is ${ANNOTATION_DESCRIPTION_MAX}`, {
         hint: 'shorten --description / --description-file',
       })
   }
   if (a.from !== undefined && a.to !== undefined && a.from > a.to)
-    throw new CliError(`--from (${a.from}) is after --to (${a.to})`, {hint: 'swap them: an annotation runs from --from to --to'})
+    throw new UsageError(`--from (${a.from}) is after --to (${a.to})`, {hint: 'swap them: an annotation runs from --from to --to'})
 }
 
 /**

@@ -24,13 +24,13 @@ export const MAX_REPORTS_PER_REQUEST = 100
 export async function postCheckReports(
   client: ApiClient,
   reports: CheckReport[],
-  opts: {budgetMs?: number; signal?: AbortSignal} = {},
+  opts: {budgetMs?: number; signal?: AbortSignal; maxAttempts?: number} = {},
 ): Promise<void> {
   for (let i = 0; i < reports.length; i += MAX_REPORTS_PER_REQUEST) {
     await client.post<{success: boolean}>(
       '/api/v0/monitoring/checks/report',
       {reports: reports.slice(i, i + MAX_REPORTS_PER_REQUEST)},
-      {idempotent: true, budgetMs: opts.budgetMs, signal: opts.signal},
+      {idempotent: true, budgetMs: opts.budgetMs, signal: opts.signal, maxAttempts: opts.maxAttempts},
     )
   }
 }

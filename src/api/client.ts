@@ -3,10 +3,16 @@
 // - undici Agent as dispatcher of the global fetch (imported lazily: it costs ~90 ms to load);
 // - connect timeout 10 s, each attempt 30 s, everything inside a total budget;
 // - retries with exponential backoff and full jitter for network errors, 408/429/500/502/503/504;
-//   non-idempotent POSTs only when the request provably never left; other 4xx never.
+//   non-idempotent POSTs only when the request provably never left; other 4xx never;
+// - a Retry-After is honoured plus a random extra (see retryAfterDelay), so a fleet spreads out;
+// - redirects are never followed (any 3xx is a RedirectError naming the Location): following one would
+//   send the API key to the other host and turn a POST into a GET;
+// - server text put into an error (message, status text, Location) has the API key masked; the
+//   error classes escape its control characters.
 // `globalThis.fetch` is looked up at request time so nock (which replaces it) sees every call.
 import {readFileSync} from 'node:fs'
-import {ApiError, InvalidResponseError, NetworkError, RETRYABLE_STATUS, serverMessage} from './errors.js'
+import {maskSecret} from '../secret.js'
+import {ApiError, InvalidResponseError, NetworkError, RedirectError, RETRYABLE_STATUS, serverMessage} from './errors.js'
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[]
 export type Query = Record<string, QueryValue>
@@ -24,6 +30,8 @@ export interface ClientOptions {
   /** injectable for tests */
   random?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** the clock (ms since the epoch) for the budget and HTTP-date Retry-After values */
+  now?: () => number
   /** told about every retry (the command may log it at debug level) */
   onRetry?: (info: {method: string; path: string; attempt: number; delayMs: number; reason: string}) => void
 }
@@ -37,6 +45,8 @@ export interface RequestOptions {
   budgetMs?: number
   /** cancels the request and any retry still to come (the promise then rejects with a NetworkError) */
   signal?: AbortSignal
+  /** overrides the client's number of attempts for this request */
+  maxAttempts?: number
 }
 
 /** Our version, from package.json: two levels up from src/api and from dist/chunks. */
@@ -119,6 +129,7 @@ export class ApiClient {
       baseDelayMs: 500,
       maxDelayMs: 8_000,
       random: Math.random,
+      now: Date.now,
       sleep: (ms, signal) =>
         new Promise((r) => {
           const t = setTimeout(r, ms)
@@ -139,6 +150,14 @@ export class ApiClient {
       else url.searchParams.append(k, String(v))
     }
     return url
+  }
+
+  /**
+   * Server-provided text with the API key masked, for an error message (the error classes escape its
+   * control characters).
+   */
+  redact(text: string): string {
+    return maskSecret(text, this.o.apiKey)
   }
 
   get<T>(path: string, query?: Query): Promise<T> {
@@ -172,27 +191,30 @@ export class ApiClient {
       body = JSON.stringify(opts.body)
     }
     const dispatcher = await sharedAgent(this.o.connectTimeoutMs, this.o.attemptTimeoutMs)
-    const deadline = Date.now() + budget
+    const now = this.o.now
+    const deadline = now() + budget
 
     const cancelled = (attempts: number) => new NetworkError(method, path, 'cancelled', false, attempts)
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw cancelled(attempt - 1)
-      const remaining = deadline - Date.now()
+      const remaining = deadline - now()
       const timeoutMs = Math.max(1, Math.min(this.o.attemptTimeoutMs, remaining))
       const timeout = AbortSignal.timeout(timeoutMs)
       const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout
       let failure: ApiError | NetworkError
       try {
-        const res = await globalThis.fetch(url, {method, headers, body, signal, dispatcher} as RequestInit)
+        // `manual`: Node's fetch then hands us the 3xx itself (status and Location readable)
+        const res = await globalThis.fetch(url, {method, headers, body, signal, dispatcher, redirect: 'manual'} as RequestInit)
         const text = await res.text()
-        if (res.ok) return decode<T>(method, path, text)
+        if (res.status >= 300 && res.status <= 399) throw new RedirectError(method, path, res.status, this.location(res.headers.get('location'), url))
+        if (res.ok) return decode<T>(method, path, text, (t) => this.redact(t))
         const message = serverMessage(text) ?? (res.statusText || statusText(res.status))
-        failure = new ApiError(method, path, res.status, message, attempt)
+        failure = new ApiError(method, path, res.status, this.redact(message), attempt)
         // A response means the request arrived: a non-idempotent POST is never sent twice.
         if (!RETRYABLE_STATUS.has(res.status) || !idempotent) throw failure
-        const retryAfter = parseRetryAfter(res.headers.get('retry-after'))
+        const retryAfter = parseRetryAfter(res.headers.get('retry-after'), res.headers.get('date'), now())
         const delay = this.delay(attempt, retryAfter)
-        if (!this.canRetry(attempt, delay, deadline)) throw failure
+        if (!this.canRetry(attempt, delay, deadline, opts.maxAttempts)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: `${res.status}`})
         await this.o.sleep(delay, opts.signal)
         continue
@@ -205,22 +227,38 @@ export class ApiClient {
         failure = new NetworkError(method, path, describeNetworkError(error, url, timeoutMs, timedOut), neverSent, attempt)
         if (!idempotent && !neverSent) throw failure
         const delay = this.delay(attempt)
-        if (!this.canRetry(attempt, delay, deadline)) throw failure
+        if (!this.canRetry(attempt, delay, deadline, opts.maxAttempts)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: failure.reason})
         await this.o.sleep(delay, opts.signal)
       }
     }
   }
 
-  /** Exponential backoff with full jitter; a Retry-After (seconds) is honoured as a floor. */
+  /**
+   * Exponential backoff with full jitter; with a Retry-After, the longer of that and
+   * retryAfterDelay() (Retry-After plus a random extra).
+   */
   private delay(attempt: number, retryAfterMs?: number): number {
     const cap = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (attempt - 1))
     const jittered = Math.floor(this.o.random() * cap)
-    return retryAfterMs === undefined ? jittered : Math.max(jittered, retryAfterMs)
+    return retryAfterMs === undefined ? jittered : Math.max(jittered, retryAfterDelay(retryAfterMs, this.o.random()))
   }
 
-  private canRetry(attempt: number, delay: number, deadline: number): boolean {
-    return attempt < this.o.maxAttempts && Date.now() + delay < deadline
+  /** Another attempt is allowed, and waiting `delay` ends before the budget does (never wait past it). */
+  private canRetry(attempt: number, delay: number, deadline: number, maxAttempts = this.o.maxAttempts): boolean {
+    return attempt < maxAttempts && this.o.now() + delay < deadline
+  }
+
+  /** A redirect's Location for a message: absolute (resolved against the request), a password hidden, the key masked. */
+  private location(value: string | null, requestUrl: URL): string | undefined {
+    if (value === null || value.trim() === '') return undefined
+    let shown = value
+    try {
+      const u = new URL(value, requestUrl)
+      if (u.password) u.password = '***'
+      shown = u.href
+    } catch {}
+    return this.redact(shown)
   }
 
   /**
@@ -250,25 +288,61 @@ export class ApiClient {
   }
 }
 
-function decode<T>(method: string, path: string, text: string): T {
+function decode<T>(method: string, path: string, text: string, redact: (text: string) => string): T {
   if (text.trim() === '') throw new InvalidResponseError(method, path, 'empty body')
   try {
     return JSON.parse(text) as T
   } catch (error) {
     const looksHtml = /^\s*</.test(text)
-    throw new InvalidResponseError(
-      method,
-      path,
-      looksHtml ? 'HTML instead of JSON' : `malformed JSON (${(error as Error).message})`,
-    )
+    throw new InvalidResponseError(method, path, looksHtml ? 'HTML instead of JSON' : `malformed JSON (${redact(jsonProblem(error as Error))})`)
   }
 }
 
-function parseRetryAfter(v: string | null): number | undefined {
-  if (!v) return undefined
-  const n = Number(v)
-  if (Number.isFinite(n) && n >= 0) return Math.min(n * 1000, 60_000)
-  return undefined
+/**
+ * JSON.parse's complaint without the piece of the body V8 quotes (`Unexpected token 's', "{"x": secret-key"... is
+ * not valid JSON`): that piece is server text, cut at a fixed length, so it could show part of an echoed
+ * API key that masking the whole key would not catch.
+ */
+function jsonProblem(error: Error): string {
+  const m = /^(.*?), ".*"(?:\.\.\.)? is not valid JSON$/s.exec(error.message)
+  return m ? m[1] : error.message
+}
+
+/** The longest Retry-After honoured; a larger value counts as this much. */
+export const RETRY_AFTER_CAP_MS = 60_000
+/** The smallest range of the random extra added to a Retry-After wait. */
+export const RETRY_AFTER_MIN_SPREAD_MS = 1_000
+
+/**
+ * `Retry-After` in ms, in either form the HTTP spec allows: delta seconds (`120`), or an HTTP date
+ * (`Wed, 21 Oct 2015 07:28:00 GMT`), counted from the response's `Date` header when it has a valid one
+ * (so a skewed local clock does not matter), else from `nowMs`. A date in the past is 0. Capped at
+ * RETRY_AFTER_CAP_MS; undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, date: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined
+  const v = value.trim()
+  if (v === '') return undefined
+  let ms: number
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000
+  else {
+    const at = Date.parse(v)
+    if (!/[a-z]/i.test(v) || Number.isNaN(at)) return undefined
+    const serverNow = date === null ? Number.NaN : Date.parse(date)
+    ms = at - (Number.isNaN(serverNow) ? nowMs : serverNow)
+  }
+  return Math.min(Math.max(0, ms), RETRY_AFTER_CAP_MS)
+}
+
+/**
+ * The wait after `Retry-After: N` (N in ms, already capped): N plus a random extra, uniform in
+ * [0, max(1 s, N/2)) — `random` is a number in [0, 1). Everyone told to come back in N seconds thus
+ * comes back spread over the following N/2 seconds (at least over one second) instead of in the same
+ * instant. The longest wait is 90 s (N capped at 60 s, plus up to 30 s); the budget still decides
+ * whether the wait happens at all.
+ */
+export function retryAfterDelay(retryAfterMs: number, random: number): number {
+  return retryAfterMs + Math.floor(random * Math.max(RETRY_AFTER_MIN_SPREAD_MS, retryAfterMs / 2))
 }
 
 const STATUS_TEXT: Record<number, string> = {

@@ -1,6 +1,6 @@
 // Hosts (/api/v0/hosts): list, get, status changes, metric names.
 import type {ApiClient} from './client.js'
-import {InvalidResponseError} from './errors.js'
+import {arrayOf, boolean, checked, idString, number, object, optional, recordOf, string, type Check} from './shape.js'
 
 export interface HostInterface {
   name: string
@@ -41,32 +41,54 @@ export interface HostQuery {
   customIdentifier?: string
 }
 
-function expectArray<T>(body: unknown, key: string, path: string): T[] {
-  const v = (body as Record<string, unknown> | null)?.[key]
-  if (!Array.isArray(v)) throw new InvalidResponseError('GET', path, `no \`${key}\` array in the body`)
-  return v as T[]
-}
+/**
+ * The host fields the commands use (the table, mkr's reduced shape, alerts list): an absent or null
+ * optional field is "not set"; a field of another type is an invalid response. Other fields pass as
+ * they are (`hosts -v` prints the raw objects).
+ */
+export const hostShape: Check = object({
+  id: idString,
+  name: string,
+  displayName: optional(string),
+  customIdentifier: optional(string),
+  status: string,
+  memo: optional(string),
+  roles: optional(recordOf(arrayOf(string))),
+  isRetired: boolean,
+  createdAt: number,
+  retiredAt: optional(number),
+  interfaces: optional(
+    arrayOf(
+      object({
+        name: string,
+        ipAddress: optional(string),
+        ipv4Addresses: optional(arrayOf(string)),
+      }),
+    ),
+  ),
+})
 
 export async function listHosts(client: ApiClient, q: HostQuery = {}): Promise<Host[]> {
-  const body = await client.get<unknown>('/api/v0/hosts', {...q})
-  return expectArray<Host>(body, 'hosts', '/api/v0/hosts')
+  const path = '/api/v0/hosts'
+  const body = await client.get<unknown>(path, {...q})
+  return checked<{hosts: Host[]}>(client, 'GET', path, body, object({hosts: arrayOf(hostShape)})).hosts
 }
 
-export async function getHost(client: ApiClient, id: string): Promise<Host> {
-  const path = `/api/v0/hosts/${encodeURIComponent(id)}`
-  const body = await client.get<{host?: Host}>(path)
-  if (!body?.host || typeof body.host !== 'object') throw new InvalidResponseError('GET', path, 'no `host` object in the body')
-  return body.host
+export async function getHost(client: ApiClient, hostId: string): Promise<Host> {
+  const path = `/api/v0/hosts/${encodeURIComponent(hostId)}`
+  const body = await client.get<unknown>(path)
+  return checked<{host: Host}>(client, 'GET', path, body, object({host: hostShape})).host
 }
 
-export async function getMetricNames(client: ApiClient, id: string): Promise<string[]> {
-  const path = `/api/v0/hosts/${encodeURIComponent(id)}/metric-names`
-  return expectArray<string>(await client.get<unknown>(path), 'names', path)
+export async function getMetricNames(client: ApiClient, hostId: string): Promise<string[]> {
+  const path = `/api/v0/hosts/${encodeURIComponent(hostId)}/metric-names`
+  const body = await client.get<unknown>(path)
+  return checked<{names: string[]}>(client, 'GET', path, body, object({names: arrayOf(string)})).names
 }
 
 /** Sets one host's status (idempotent: setting the same status twice is harmless). */
-export async function updateHostStatus(client: ApiClient, id: string, status: HostStatus): Promise<void> {
-  await client.request('POST', `/api/v0/hosts/${encodeURIComponent(id)}/status`, {body: {status}, idempotent: true})
+export async function updateHostStatus(client: ApiClient, hostId: string, status: HostStatus): Promise<void> {
+  await client.request('POST', `/api/v0/hosts/${encodeURIComponent(hostId)}/status`, {body: {status}, idempotent: true})
 }
 
 /**

@@ -2,34 +2,28 @@
 // not know are kept, never dropped (reference/mackerel-api.md §3).
 import type {Monitor} from '../monitors/types.js'
 import type {ApiClient} from './client.js'
-import {InvalidResponseError} from './errors.js'
+import {arrayOf, checked, idString, isObject, object, optional, string, type Check} from './shape.js'
 
 export type {Monitor}
 
 const PATH = '/api/v0/monitors'
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function checkMonitor(method: string, path: string, v: unknown): Monitor {
-  if (!isObject(v)) throw new InvalidResponseError(method, path, 'expected a monitor object')
-  if (typeof v.id !== 'string' || v.id === '') throw new InvalidResponseError(method, path, 'a monitor without an id')
-  return v as Monitor
-}
+/**
+ * What every command needs of a monitor: an id to update or delete it by, its type, its name (when it has
+ * one). Everything else is kept exactly as the API sent it (pull writes every field; diff compares them).
+ */
+export const monitorShape: Check = object({id: idString, type: string, name: optional(string)})
 
 /** Every monitor, in the API's order (by type, then name). */
 export async function listMonitors(client: ApiClient): Promise<Monitor[]> {
   const body = await client.get<unknown>(PATH)
-  if (!isObject(body) || !Array.isArray(body.monitors)) throw new InvalidResponseError('GET', PATH, 'no `monitors` array in the body')
-  return body.monitors.map((m) => checkMonitor('GET', PATH, m))
+  return checked<{monitors: Monitor[]}>(client, 'GET', PATH, body, object({monitors: arrayOf(monitorShape)})).monitors
 }
 
-export async function getMonitor(client: ApiClient, id: string): Promise<Monitor> {
-  const path = `${PATH}/${encodeURIComponent(id)}`
+export async function getMonitor(client: ApiClient, monitorId: string): Promise<Monitor> {
+  const path = `${PATH}/${encodeURIComponent(monitorId)}`
   const body = await client.get<unknown>(path)
-  if (!isObject(body)) throw new InvalidResponseError('GET', path, 'expected {"monitor": {...}}')
-  return checkMonitor('GET', path, body.monitor)
+  return checked<{monitor: Monitor}>(client, 'GET', path, body, object({monitor: monitorShape})).monitor
 }
 
 /**

@@ -74,7 +74,7 @@ describe('validateAnnotation', () => {
     it(name, () => {
       const input = {...base, ...patch}
       if (err === null) validateAnnotation(input)
-      else assert.throws(() => validateAnnotation(input), (e: Error) => e instanceof CliError && e.exitCode === 1 && err.test(e.message))
+      else assert.throws(() => validateAnnotation(input), (e: Error) => e instanceof CliError && e.exitCode === 2 && err.test(e.message))
     })
 })
 

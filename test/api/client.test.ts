@@ -89,12 +89,12 @@ describe('ApiClient', () => {
     assert.equal(n, 1)
   })
 
-  it('429 then 200: retried once, honouring Retry-After as the floor of the wait', async () => {
+  it('429 then 200: retried once, after Retry-After plus a random extra of up to 1 s (the minimum spread)', async () => {
     nock(BASE).get('/api/v0/org').reply(429, {error: {message: 'slow down'}}, {'Retry-After': '2'})
     nock(BASE).get('/api/v0/org').reply(200, {name: 'acme'})
     const {c, sleeps} = client()
     assert.deepEqual(await c.get('/api/v0/org'), {name: 'acme'})
-    assert.deepEqual(sleeps, [2000])
+    assert.deepEqual(sleeps, [2500]) // 2000 + 0.5 × max(1000, 2000/2)
   })
 
   it('503, 503, 200: three requests, backoff with full jitter grows', async () => {
@@ -113,6 +113,14 @@ describe('ApiClient', () => {
     const e = await failure(() => client({maxAttempts: 4}).c.get('/api/v0/org'))
     assert.equal(e.message, 'GET /api/v0/org failed: 503 maintenance (after 4 attempts)')
     assert.equal(n, 4)
+  })
+
+  it('a request may lower the number of attempts (maxAttempts per request)', async () => {
+    let n = 0
+    nock(BASE).post('/api/v0/monitoring/checks/report').times(10).reply(() => (n++, [503, {error: {message: 'down'}}]))
+    const e = await failure(() => client().c.post('/api/v0/monitoring/checks/report', {reports: []}, {idempotent: true, maxAttempts: 2}))
+    assert.equal(e.message, 'POST /api/v0/monitoring/checks/report failed: 503 down (after 2 attempts)')
+    assert.equal(n, 2)
   })
 
   it('a non-idempotent POST is not retried after a 503 (the request arrived)', async () => {
