@@ -8,7 +8,7 @@
 // a plain longest-common-subsequence walk, so moved or inserted elements are always shown (it
 // silently dropped some of them).
 import type {Palette} from '../output/color.js'
-import {alignZeroValues, jsonEqual, withoutId, type MatchResult} from './match.js'
+import {alignPair, alignZeroValues, jsonEqual, withoutId, type MatchResult} from './match.js'
 import {isPlainObject, type Json, type Monitor} from './types.js'
 
 export type Marker = ' ' | '-' | '+'
@@ -203,7 +203,10 @@ export function diffReport(m: MatchResult, opts: {reverse?: boolean} = {}): Diff
   const from = opts.reverse ? localOnly : remoteOnly
   const to = opts.reverse ? remoteOnly : localOnly
   const blocks: DiffLine[][] = [
-    ...m.modified.map((p) => (opts.reverse ? modifiedBlock(p.local, p.remote) : modifiedBlock(p.remote, p.local))),
+    ...m.modified.map((p) => {
+      const [remote, local] = alignPair(p.remote, p.local)
+      return opts.reverse ? modifiedBlock(local, remote) : modifiedBlock(remote, local)
+    }),
     ...from.map((x) => monitorBlock(x, '-')),
     ...to.map((x) => monitorBlock(x, '+')),
   ]

@@ -1,9 +1,11 @@
 // The monitors file: mkr's `{"monitors": [...]}`, 4-space JSON with a trailing newline.
-// Reading accepts a UTF-8 BOM, refuses anything that is not strict JSON with the line and column,
-// and reports every invalid rule at once (file, line, index, name, field).
-import {chmod, lstat, readFile, rename, unlink, writeFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+// Reading refuses bytes that are not UTF-8 (with the offset, line and column), accepts a UTF-8 BOM,
+// refuses anything that is not strict JSON with the line and column, and reports every invalid rule
+// at once (file, line, index, name, field).
+import {readFile} from 'node:fs/promises'
+import {isUtf8} from 'node:buffer'
 import {CliError, fsReason} from '../errors.js'
+import {writeFileSafely} from '../files.js'
 import {formatJson} from '../output/json.js'
 import {JsonSyntaxError, parseJsonText} from './json-text.js'
 import {isPlainObject, type Monitor} from './types.js'
@@ -14,8 +16,10 @@ export const DEFAULT_FILE = 'monitors.json'
 export interface MonitorsFile {
   file: string
   monitors: Monitor[]
-  /** line where each monitor starts */
+  /** line where each element of the file's `monitors` array starts (by position in the file) */
   lines: number[]
+  /** position in the file's `monitors` array of each entry of `monitors` (elements that are not objects are left out) */
+  indexes: number[]
   /** problems with individual rules (the file itself parsed) */
   issues: Issue[]
 }
@@ -40,8 +44,10 @@ export function parseMonitorsText(text: string, file: string): MonitorsFile {
     parsed = parseJsonText(text)
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
-      const {line, column} = error.location
-      throw new MonitorsFileError(`${file}:${line}:${column}: ${error.duplicateKey ? '' : 'invalid JSON: '}${error.message}`)
+      const at = (e: JsonSyntaxError) => `${file}:${e.location.line}:${e.location.column}: ${e.duplicateKey ? '' : 'invalid JSON: '}${e.message}`
+      if (error.more.length === 0) throw new MonitorsFileError(at(error))
+      const all = [error, ...error.more]
+      throw new MonitorsFileError(`${file}: ${all.length} duplicate keys`, all.map(at))
     }
     throw error
   }
@@ -55,7 +61,9 @@ export function parseMonitorsText(text: string, file: string): MonitorsFile {
   const lines = linesOf(text, parsed.elementOffsets)
   const issues = validateMonitors(list, lines)
   // Elements that are not objects cannot be used at all; they are reported as issues and left out.
-  return {file, monitors: list.filter(isPlainObject) as Monitor[], lines, issues}
+  const indexes: number[] = []
+  list.forEach((m, i) => isPlainObject(m) && indexes.push(i))
+  return {file, monitors: indexes.map((i) => list[i]) as Monitor[], lines, indexes, issues}
 }
 
 /** 1-based line of each (ascending) offset, in one pass. */
@@ -70,11 +78,58 @@ function linesOf(text: string, offsets: number[]): number[] {
   return out
 }
 
+/** Offset of the first byte that does not belong to a valid UTF-8 sequence (-1: none). */
+export function invalidUtf8Offset(buf: Uint8Array): number {
+  if (isUtf8(buf)) return -1
+  let i = 0
+  while (i < buf.length) {
+    const b = buf[i]
+    let n: number
+    let min: number
+    if (b < 0x80) {
+      i++
+      continue
+    } else if (b >= 0xc2 && b <= 0xdf) [n, min] = [1, 0x80]
+    else if (b >= 0xe0 && b <= 0xef) [n, min] = [2, 0x800]
+    else if (b >= 0xf0 && b <= 0xf4) [n, min] = [3, 0x10000]
+    else return i
+    let cp = b & (0x3f >> n)
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k]
+      if (c === undefined || (c & 0xc0) !== 0x80) return i
+      cp = (cp << 6) | (c & 0x3f)
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i
+    i += n + 1
+  }
+  return -1
+}
+
+/** Decodes the file's bytes; bytes that are not UTF-8 are an error naming where (never U+FFFD). */
+export function decodeMonitorsFile(buf: Buffer, file: string): string {
+  const bad = invalidUtf8Offset(buf)
+  if (bad < 0) return buf.toString('utf8')
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < bad; i++) {
+    if (buf[i] === 10) {
+      line++
+      lineStart = i + 1
+    }
+  }
+  const column = [...buf.subarray(lineStart, bad).toString('utf8')].length + 1
+  const hex = `0x${buf[bad].toString(16).toUpperCase().padStart(2, '0')}`
+  throw new CliError(`${file}:${line}:${column}: not UTF-8: byte ${hex} at offset ${bad} is not valid UTF-8`, {
+    hint: 'save the file as UTF-8 (it may be Latin-1 or another legacy encoding, e.g. `iconv -f latin1 -t utf-8`); nothing was sent to Mackerel',
+  })
+}
+
 export async function readMonitorsFile(file: string): Promise<MonitorsFile> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = decodeMonitorsFile(await readFile(file), file)
   } catch (error) {
+    if (error instanceof CliError) throw error
     const e = error as NodeJS.ErrnoException
     const why = fsReason(e)
     throw new CliError(`cannot read ${file}: ${why}`, {
@@ -89,12 +144,20 @@ export async function readMonitorsFile(file: string): Promise<MonitorsFile> {
  * would be written; see plan.ts). Every problem is listed in `details`.
  */
 export function assertValid(f: MonitorsFile, opts: {allowUnknownTypes: boolean}): void {
-  const errors = f.issues.filter((i) => !(opts.allowUnknownTypes && i.unknownType))
-  if (errors.length === 0) return
-  const lines = errors.map((i) => formatIssue(f.file, i))
-  if (lines.length === 1) throw new MonitorsFileError(lines[0])
+  const error = problemsError(
+    f.file,
+    f.issues.filter((i) => !(opts.allowUnknownTypes && i.unknownType)),
+  )
+  if (error) throw error
+}
+
+/** One error listing every problem (undefined when there is none). */
+export function problemsError(file: string, errors: Issue[]): MonitorsFileError | undefined {
+  if (errors.length === 0) return undefined
+  const lines = errors.map((i) => formatIssue(file, i))
+  if (lines.length === 1) return new MonitorsFileError(lines[0])
   const rules = new Set(errors.map((i) => i.index)).size
-  throw new MonitorsFileError(`${f.file}: ${errors.length} problems in ${rules} monitor rule${rules === 1 ? '' : 's'}`, lines)
+  return new MonitorsFileError(`${file}: ${errors.length} problems in ${rules} monitor rule${rules === 1 ? '' : 's'}`, lines)
 }
 
 /** mkr's file text: `{"monitors": [...]}`, 4-space indent, trailing newline. */
@@ -103,27 +166,17 @@ export function formatMonitorsFile(monitors: Monitor[]): string {
 }
 
 /**
- * Writes through a temporary file in the same directory, so a failed write never leaves half a file
- * (a symlink is written through, to keep the link).
+ * Writes the file by src/files.ts's rule: a regular file is replaced atomically (a failed write never
+ * leaves half a file), a symlink keeps being a link to the replaced target, a device or FIFO is
+ * written through (never replaced), a directory is an error.
  */
 export async function writeMonitorsFile(file: string, monitors: Monitor[]): Promise<void> {
   const text = formatMonitorsFile(monitors)
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
-  let usedTmp = false
   try {
-    const st = await lstat(file).catch(() => undefined)
-    if (st?.isSymbolicLink()) {
-      await writeFile(file, text)
-    } else {
-      usedTmp = true
-      await writeFile(tmp, text)
-      if (st) await chmod(tmp, st.mode & 0o7777) // keep the permissions of the file it replaces
-      await rename(tmp, file)
-    }
+    // 0666 before the umask, as before (and as the Go mkr's files)
+    writeFileSafely(file, text, {mode: 0o666})
   } catch (error) {
-    if (usedTmp) await unlink(tmp).catch(() => {})
-    const e = error as NodeJS.ErrnoException
-    const why = fsReason(e, {enoent: 'no such directory'})
-    throw new CliError(`cannot write ${file}: ${why}`)
+    throw new CliError(`cannot write ${file}: ${fsReason(error, {enoent: 'no such directory'})}`)
   }
 }
+

@@ -17,6 +17,8 @@ export class JsonSyntaxError extends Error {
     readonly location: JsonLocation,
     /** valid JSON, but a key repeated in one object (JSON.parse would silently keep the last) */
     readonly duplicateKey = false,
+    /** the other repeated keys of the file, after this one (duplicateKey only) */
+    readonly more: JsonSyntaxError[] = [],
   ) {
     super(message)
   }
@@ -110,13 +112,15 @@ class Scanner {
       const key = JSON.parse(this.s.slice(keyStart, this.pos)) as string
       const first = seen.get(key)
       if (first !== undefined) {
-        throw new JsonSyntaxError(
-          `duplicate key "${key}" in one object (first at line ${locate(this.s, first).line}); only one can count`,
-          locate(this.s, keyStart),
-          true,
+        // not a syntax error: note it and read on, so every repeated key is reported at once
+        this.duplicates.push(
+          new JsonSyntaxError(
+            `duplicate key "${key}" in one object (first at line ${locate(this.s, first).line}); only one can count`,
+            locate(this.s, keyStart),
+            true,
+          ),
         )
-      }
-      seen.set(key, keyStart)
+      } else seen.set(key, keyStart)
       this.ws()
       if (this.s[this.pos] !== ':') this.fail(`expected ':' after the property name "${key}"`)
       this.pos++
@@ -140,6 +144,8 @@ class Scanner {
   }
 
   private lastComma?: number
+  /** keys repeated in one object, in file order */
+  readonly duplicates: JsonSyntaxError[] = []
 
   array(depth: number, inMonitors: boolean): void {
     const open = this.pos
@@ -239,5 +245,7 @@ export function parseJsonText(text: string): ParsedJson {
     const at = /position (\d+)/.exec(parseError.message)
     throw new JsonSyntaxError(parseError.message, locate(text, at ? Number(at[1]) : text.length))
   }
+  const [dup, ...more] = scanner.duplicates
+  if (dup) throw new JsonSyntaxError(dup.message, dup.location, true, more)
   return {value, elementOffsets: scanner.elementOffsets}
 }

@@ -78,9 +78,36 @@ function nameOf(m: Monitor): string | undefined {
   return typeof m.name === 'string' && m.name !== '' ? m.name : undefined
 }
 
-/** The two rules differ in more than the top-level id (and zero values vs. absence). */
+/**
+ * The rule a file asks for, given the remote monitor it is paired with: the file's fields, plus, for
+ * every top-level key the file leaves out, the value Mackerel holds. The file does not manage what it
+ * leaves out (a file written by the Go mkr knows fewer fields than the API returns), and a PUT
+ * replaces the whole monitor, so an update keeps those values by sending them back. The remote id
+ * is never merged in.
+ */
+export function mergeRemote(remote: Monitor, local: Monitor): Monitor {
+  let out: Monitor | undefined
+  for (const k of Object.keys(remote)) {
+    if (k === 'id' || remote[k] === undefined) continue
+    if (Object.hasOwn(local, k) && local[k] !== undefined) continue
+    out ??= {...local}
+    out[k] = remote[k]
+  }
+  return out ?? local
+}
+
+/**
+ * A paired remote monitor and file rule, ready to compare or show: ids dropped, keys the file leaves
+ * out taken from Mackerel (no difference), and fields only the file has dropped when they hold a
+ * zero value or the API default (no difference either). Returns [remote, local].
+ */
+export function alignPair(remote: Monitor, local: Monitor): [Monitor, Monitor] {
+  return alignZeroValues(withoutId(remote), withoutId(mergeRemote(remote, local)))
+}
+
+/** The two rules differ in more than the top-level id, keys the file leaves out, and zero values vs. absence. */
 export function differs(remote: Monitor, local: Monitor): boolean {
-  const [r, l] = alignZeroValues(withoutId(remote), withoutId(local))
+  const [r, l] = alignPair(remote, local)
   return !jsonEqual(r, l)
 }
 

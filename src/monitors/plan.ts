@@ -4,9 +4,9 @@ import {ApiError, InvalidResponseError, NetworkError} from '../api/errors.js'
 import {CliError} from '../errors.js'
 import type {Palette} from '../output/color.js'
 import {modifiedBlock, monitorBlock, renderLines} from './diff.js'
-import {withoutId, type MatchResult} from './match.js'
+import {alignPair, mergeRemote, withoutId, type MatchResult} from './match.js'
 import {describeMonitor, isKnownType, KNOWN_TYPES, type Monitor} from './types.js'
-import {formatIssue} from './validate.js'
+import {formatIssue, type Issue} from './validate.js'
 
 export type Action =
   | {kind: 'create'; local: Monitor; index: number; body: Monitor}
@@ -27,11 +27,23 @@ export interface PlanOptions {
   delete: boolean
 }
 
+/**
+ * A create sends the rule without its id. An update sends the rule with, for every top-level key the
+ * file leaves out, the value Mackerel holds (a PUT replaces the monitor; the file does not manage what
+ * it leaves out, so leaving a key out keeps it).
+ */
 export function buildPlan(m: MatchResult, remoteCount: number, opts: PlanOptions): Plan {
   const actions: Action[] = [
-    ...m.onlyLocal.map((l): Action => ({kind: 'create', local: l.monitor, index: l.index, body: withoutId(l.monitor)})),
+    ...m.onlyLocal.map((l): Action => ({kind: 'create', local: l.monitor, index: l.index, body: {...withoutId(l.monitor)}})),
     ...m.modified.map(
-      (p): Action => ({kind: 'update', id: p.remote.id as string, remote: p.remote, local: p.local, index: p.index, body: withoutId(p.local)}),
+      (p): Action => ({
+        kind: 'update',
+        id: p.remote.id as string,
+        remote: p.remote,
+        local: p.local,
+        index: p.index,
+        body: {...withoutId(mergeRemote(p.remote, p.local))},
+      }),
     ),
   ]
   if (opts.delete) for (const r of m.onlyRemote) actions.push({kind: 'delete', id: r.id as string, remote: r})
@@ -48,28 +60,29 @@ export function count(plan: Plan, kind: Action['kind']): number {
  * Unknown types that stay untouched (identical on both sides) are fine: they pass through.
  */
 export function planProblems(plan: Plan, file: string, lines: (number | undefined)[] = []): string[] {
-  const out: string[] = []
+  return planIssues(plan, lines).map((i) => formatIssue(file, i))
+}
+
+/** planProblems() as issues (to be listed with the file's other problems). */
+export function planIssues(plan: Plan, lines: (number | undefined)[] = []): Issue[] {
+  const out: Issue[] = []
   for (const a of plan.actions) {
     if (a.kind === 'delete') continue
     const at = {index: a.index, line: lines[a.index], name: typeof a.local.name === 'string' && a.local.name ? a.local.name : undefined}
     if (!isKnownType(a.local.type)) {
-      out.push(
-        formatIssue(file, {
-          ...at,
-          field: 'type',
-          message: `unknown monitor type ${JSON.stringify(a.local.type)} (known: ${KNOWN_TYPES.join(', ')}); this CLI cannot check it, so it will not ${a.kind} it`,
-        }),
-      )
+      out.push({
+        ...at,
+        field: 'type',
+        message: `unknown monitor type ${JSON.stringify(a.local.type)} (known: ${KNOWN_TYPES.join(', ')}); this CLI cannot check it, so it will not ${a.kind} it`,
+      })
     } else if (a.kind === 'update' && a.remote.type !== a.local.type) {
-      out.push(
-        formatIssue(file, {
-          ...at,
-          field: 'type',
-          message:
-            `cannot change the type of ${describeMonitor(a.remote)} from ${JSON.stringify(a.remote.type)} to ${JSON.stringify(a.local.type)} ` +
-            '(the API refuses it); give the new rule another name and no id, and remove the old one',
-        }),
-      )
+      out.push({
+        ...at,
+        field: 'type',
+        message:
+          `cannot change the type of ${describeMonitor(a.remote)} from ${JSON.stringify(a.remote.type)} to ${JSON.stringify(a.local.type)} ` +
+          '(the API refuses it); give the new rule another name and no id, and remove the old one',
+      })
     }
   }
   return out
@@ -78,6 +91,14 @@ export function planProblems(plan: Plan, file: string, lines: (number | undefine
 /** Deleting every monitor of the organization is almost always a wrong file or a wrong API key. */
 export function deletesEverything(plan: Plan): boolean {
   return plan.remoteCount > 0 && count(plan, 'delete') === plan.remoteCount
+}
+
+/**
+ * Deleting more than half of the organization's monitors is as suspicious: a file from another
+ * organization that still shares a name or an id with this one, or a very old file.
+ */
+export function deletesMostRules(plan: Plan): boolean {
+  return count(plan, 'delete') * 2 > plan.remoteCount
 }
 
 export function summaryLine(plan: Plan): string {
@@ -107,7 +128,7 @@ export function renderPlan(plan: Plan, p?: Palette): string {
     const what = a.kind === 'create' ? describeMonitor(withoutId(a.local)) : describeMonitor(a.remote)
     out += `\n${p ? p.bold(title) : title}: ${what}${where}\n`
     if (a.kind === 'create') out += renderLines(monitorBlock(a.body, '+'), p)
-    else if (a.kind === 'update') out += renderLines(modifiedBlock(a.remote, a.local), p)
+    else if (a.kind === 'update') out += renderLines(modifiedBlock(...alignPair(a.remote, a.body)), p)
     else out += renderLines(monitorBlock(a.remote, '-'), p)
   }
   return out
@@ -131,8 +152,10 @@ export interface ApplyResult {
   failed?: {action: Action; error: Error; outcome: 'not applied' | 'unknown'}
   /** writes never attempted because an earlier one failed or the run was interrupted */
   skipped: Action[]
-  /** stopped between two writes on request (Ctrl-C) */
+  /** stopped between two writes on request (Ctrl-C, SIGTERM, SIGHUP) */
   interrupted?: true
+  /** the signal that asked for the stop, when it is known */
+  signal?: NodeJS.Signals
 }
 
 /** Whether a failed write may still have taken effect. */
@@ -221,13 +244,16 @@ export function failureReport(r: ApplyResult): string {
   return out
 }
 
-/** The error push exits with after a failed write (or 130 after an interruption). */
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15}
+
+/** The error push exits with after a failed write (or 128 + the signal's number after an interruption; 130 when unknown). */
 export function failureError(r: ApplyResult): CliError {
   const total = totalOf(r)
   const f = r.failed
   if (!f) {
-    return new CliError(`push interrupted after ${r.applied.length} of ${total} changes`, {
-      exitCode: 130,
+    const by = r.signal && r.signal !== 'SIGINT' ? ` by ${r.signal}` : ''
+    return new CliError(`push interrupted${by} after ${r.applied.length} of ${total} changes`, {
+      exitCode: 128 + ((r.signal && SIGNAL_NUMBERS[r.signal]) || 2),
       hint: 'the changes listed as applied are live; run `mkr monitors push` again to send the rest',
     })
   }

@@ -6,8 +6,8 @@ import {CliError} from '../errors.js'
 import type {Palette} from '../output/color.js'
 import {formatJson} from '../output/json.js'
 import {diffReport, renderDiffReport} from './diff.js'
-import {assertValid, MonitorsFileError, readMonitorsFile, writeMonitorsFile, type MonitorsFile} from './file.js'
-import {matchMonitors, matchWarnings, type MatchResult} from './match.js'
+import {MonitorsFileError, problemsError, readMonitorsFile, writeMonitorsFile, type MonitorsFile} from './file.js'
+import {isZeroValue, jsonEqual, matchMonitors, matchWarnings, mergeRemote, type MatchResult} from './match.js'
 import {
   actionTitle,
   appliedLine,
@@ -16,14 +16,15 @@ import {
   buildPlan,
   count,
   deletesEverything,
+  deletesMostRules,
   failureError,
   failureReport,
-  planProblems,
+  planIssues,
   renderPlan,
 } from './plan.js'
 import {cut, isMuted, summarize} from './summary.js'
 import type {Monitor} from './types.js'
-import {formatIssue} from './validate.js'
+import {formatIssue, validateMonitor, type Issue} from './validate.js'
 
 export interface Io {
   /** stdout */
@@ -41,10 +42,10 @@ export interface Io {
   /** asks yes/no on a terminal; undefined when there is no terminal to ask on */
   confirm?: (message: string) => Promise<boolean>
   /**
-   * While `fn` runs, a first Ctrl-C only sets the flag `interrupted()` reads (so a push stops between
-   * two writes and reports); a second one ends the process.
+   * While `fn` runs, a first Ctrl-C, SIGTERM or SIGHUP only sets the flag `interrupted()` reads (so a
+   * push stops between two writes and reports; `signal()` names it); a second one ends the process.
    */
-  interruptible?: <T>(fn: (interrupted: () => boolean) => Promise<T>) => Promise<T>
+  interruptible?: <T>(fn: (interrupted: () => boolean, signal?: () => NodeJS.Signals | undefined) => Promise<T>) => Promise<T>
 }
 
 // ---------------------------------------------------------------------------------------------- list
@@ -92,30 +93,73 @@ function withDetails(io: Io, error: unknown): unknown {
 interface Compared {
   file: MonitorsFile
   remote: Monitor[]
+  /** indexes are positions in the file's `monitors` array */
   match: MatchResult
+  /** problems with the rules as push would send them (unknown types included, flagged) */
+  issues: Issue[]
+  /** problems with values equal to what Mackerel holds: never an error */
+  excused: Issue[]
+}
+
+/** The match with every index turned from a position among the file's objects into its position in the file. */
+function atFilePositions(m: MatchResult, indexes: number[]): MatchResult {
+  const at = <T extends {index: number}>(x: T): T => ({...x, index: indexes[x.index] ?? x.index})
+  return {...m, modified: m.modified.map(at), unchanged: m.unchanged.map(at), onlyLocal: m.onlyLocal.map(at), foreignIds: m.foreignIds.map(at)}
+}
+
+/** `headers[1].name` -> `headers` */
+function topField(field: string | undefined): string | undefined {
+  return field === undefined ? undefined : field.split(/[.[]/)[0]
 }
 
 /**
- * Reads and validates the whole file (before any request), then fetches the remote rules and pairs
- * them. Rules of unknown types pass (with a warning): they are compared like any other.
+ * The file's problems that matter, once the rules are paired with Mackerel's: a rule paired with a
+ * remote monitor is checked as push would send it (keys the file leaves out keep Mackerel's value),
+ * and a problem with a value equal to what Mackerel holds is excused (the API gave it; a file just
+ * pulled always passes). Rules without a remote counterpart are checked as written.
  */
-async function compare(client: ApiClient, path: string, io: Io, unknownTypeNote: string): Promise<Compared> {
-  const file = await readMonitorsFile(path)
-  try {
-    assertValid(file, {allowUnknownTypes: true})
-  } catch (error) {
-    throw withDetails(io, error)
+export function issuesAgainstRemote(file: MonitorsFile, match: MatchResult): {issues: Issue[]; excused: Issue[]} {
+  const paired = new Map<number, {remote: Monitor; local: Monitor}>()
+  for (const p of [...match.modified, ...match.unchanged]) paired.set(p.index, p)
+  const issues: Issue[] = []
+  const excused: Issue[] = []
+  for (const i of file.issues) if (i.crossRule || i.index === undefined || !paired.has(i.index)) issues.push(i)
+  for (const [index, {remote, local}] of paired) {
+    const merged = mergeRemote(remote, local)
+    for (const i of validateMonitor(merged, index, file.lines[index])) {
+      const f = topField(i.field)
+      if (!i.unknownType && f !== undefined && Object.hasOwn(remote, f) && jsonEqual(merged[f], remote[f])) excused.push(i)
+      else issues.push(i)
+    }
   }
-  for (const i of file.issues) if (i.unknownType) io.warn(`${formatIssue(file.file, i)}: ${unknownTypeNote}`)
-  const remote = await listMonitors(client)
-  const match = matchMonitors(remote, file.monitors)
-  for (const w of matchWarnings(match, file.file)) io.warn(w)
-  return {file, remote, match}
+  // file order (a stable sort keeps each rule's own order)
+  issues.sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
+  return {issues, excused}
 }
 
-/** Prints the diff; returns the exit code (1 with `exitCode` when there are differences). */
+/**
+ * Reads the file (refusing only what cannot be read as a monitors file at all), fetches the remote
+ * rules and pairs them, then judges the rules' problems against what Mackerel holds.
+ */
+async function compare(client: ApiClient, path: string): Promise<Compared> {
+  const file = await readMonitorsFile(path)
+  const remote = await listMonitors(client)
+  const match = atFilePositions(matchMonitors(remote, file.monitors), file.indexes)
+  return {file, remote, match, ...issuesAgainstRemote(file, match)}
+}
+
+/**
+ * Prints the diff; returns the exit code (1 with `exitCode` when there are differences). Problems in
+ * the file never stop a diff (it only reads): they are warnings on stderr.
+ */
 export async function runDiff(client: ApiClient, opts: {file: string; reverse?: boolean; exitCode?: boolean}, io: Io): Promise<number> {
-  const {match} = await compare(client, opts.file, io, 'compared as it is, but push will not create or update it')
+  const {file, match, issues} = await compare(client, opts.file)
+  for (const i of issues) {
+    io.warn(formatIssue(file.file, i) + (i.unknownType ? ': compared as it is, but push will not create or update it' : ''))
+  }
+  const errors = issues.filter((i) => !i.unknownType).length
+  if (errors) io.warn(`${file.file}: ${errors} problem${errors === 1 ? '' : 's'} above: push refuses the file until ${errors === 1 ? 'it is' : 'they are'} fixed; the diff follows anyway`)
+  for (const w of matchWarnings(match, file.file)) io.warn(w)
   const report = diffReport(match, {reverse: opts.reverse})
   io.out(renderDiffReport(report, io.palette))
   return opts.exitCode && report.blocks.length > 0 ? 1 : 0
@@ -136,12 +180,25 @@ export interface PushOptions {
 }
 
 export async function runPush(client: ApiClient, opts: PushOptions, io: Io): Promise<void> {
-  const {file, remote, match} = await compare(client, opts.file, io, 'left as it is when unchanged; push refuses to create or update it')
+  const {file, remote, match, issues, excused} = await compare(client, opts.file)
   const plan = buildPlan(match, remote.length, {delete: opts.delete !== false})
 
-  const problems = planProblems(plan, file.file, file.lines)
-  if (problems.length === 1) throw new MonitorsFileError(problems[0])
-  if (problems.length > 1) throw withDetails(io, new MonitorsFileError(`${file.file}: ${problems.length} rules cannot be pushed`, problems))
+  // every problem at once: the rules' own (unknown types aside, which only matter when written) and the plan's
+  const problems = [...issues.filter((i) => !i.unknownType), ...planIssues(plan, file.lines)].sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
+  const error = problemsError(file.file, problems)
+  if (error) throw withDetails(io, error)
+  for (const i of issues) if (i.unknownType) io.warn(`${formatIssue(file.file, i)}: left as it is (unchanged)`)
+  for (const w of matchWarnings(match, file.file)) io.warn(w)
+
+  // A zero value the API returned and the file kept (`"notificationInterval": 0`) is sent back as
+  // absence, which means the same to the API, rather than as a value the API documents as refused.
+  for (const a of plan.actions) {
+    if (a.kind !== 'update') continue
+    for (const i of excused) {
+      const f = topField(i.field)
+      if (i.index === a.index && f !== undefined && f === i.field && isZeroValue(a.body[f])) delete a.body[f]
+    }
+  }
 
   if (plan.kept.length) {
     io.info(`Keeping ${plan.kept.length} rule${plan.kept.length === 1 ? '' : 's'} that ${plan.kept.length === 1 ? 'is' : 'are'} not in ${file.file} (--no-delete).`)
@@ -161,6 +218,17 @@ export async function runPush(client: ApiClient, opts: PushOptions, io: Io): Pro
         hint:
           'if the file comes from another organization or the API key is the wrong one, fix that; ' +
           'to keep remote rules use --no-delete; if deleting them all is really intended, add --allow-delete-all',
+      },
+    )
+  }
+  if (deletesMostRules(plan) && !opts.allowDeleteAll) {
+    throw new CliError(
+      `refusing to delete ${deletes} of the organization's ${plan.remoteCount} monitor rules (more than half): ` +
+        `${file.file} matches only ${plan.remoteCount - deletes} of them; nothing was changed`,
+      {
+        hint:
+          'a file from another organization (see the warnings above), an old file or the wrong API key looks like this: check with `mkr monitors diff`; ' +
+          'to keep the rules that are not in the file use --no-delete; if deleting them is really intended, add --allow-delete-all',
       },
     )
   }
@@ -193,7 +261,14 @@ export async function runPush(client: ApiClient, opts: PushOptions, io: Io): Pro
       },
       interrupted,
     )
-  const result = io.interruptible ? await io.interruptible(apply) : await apply(() => false)
+  const result = io.interruptible
+    ? await io.interruptible(async (interrupted, signal) => {
+        const r = await apply(interrupted)
+        const by = signal?.()
+        if (r.interrupted && by) r.signal = by
+        return r
+      })
+    : await apply(() => false)
   io.progress?.(undefined)
   if (result.failed || result.interrupted) {
     io.err(failureReport(result))

@@ -3,6 +3,9 @@
 import {palette} from '../output/color.js'
 import type {Io} from './run.js'
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15}
+
 export async function terminalIo(opts: {quiet?: boolean; color: boolean}): Promise<Io> {
   const stderrTTY = Boolean(process.stderr.isTTY)
   const interactive = stderrTTY && Boolean(process.stdin.isTTY)
@@ -37,17 +40,25 @@ export async function terminalIo(opts: {quiet?: boolean; color: boolean}): Promi
           }
         : undefined,
     interruptible: async (fn) => {
-      let interrupted = false
-      const onSigint = () => {
-        if (interrupted) process.exit(130)
-        interrupted = true
-        err('mkr: interrupted: stopping after the change in progress (Ctrl-C again to quit at once)\n')
+      // SIGTERM (a supervisor, `kill`, a CI runner's timeout) and SIGHUP (the terminal went away) stop a
+      // push the way Ctrl-C does: after the change in flight, with the report of what was applied
+      let received: NodeJS.Signals | undefined
+      const on = (signal: NodeJS.Signals) => {
+        if (received) return process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 2))
+        received = signal
+        const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${signal} again`
+        try {
+          err(`mkr: interrupted${signal === 'SIGINT' ? '' : ` by ${signal}`}: stopping after the change in progress (${again} to quit at once)\n`)
+        } catch {}
       }
-      process.on('SIGINT', onSigint)
+      for (const s of STOP_SIGNALS) process.on(s, on)
       try {
-        return await fn(() => interrupted)
+        return await fn(
+          () => received !== undefined,
+          () => received,
+        )
       } finally {
-        process.off('SIGINT', onSigint)
+        for (const s of STOP_SIGNALS) process.off(s, on)
       }
     },
     confirm: interactive

@@ -15,6 +15,8 @@ export interface Issue {
   message: string
   /** an unknown `type`: an error for push only when the rule would be written */
   unknownType?: true
+  /** a problem between rules (an id used twice), not with one rule's own values */
+  crossRule?: true
 }
 
 /** `monitors.json:14: monitors[2] "cpu high": duration: must be ...` */
@@ -131,6 +133,7 @@ const BY_TYPE: Record<string, Record<string, FieldRule>> = {
 
 function jsonType(v: Json | undefined): string {
   if (v === null) return 'null'
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number out of range'
   if (Array.isArray(v)) return 'an array'
   if (typeof v === 'object') return 'an object'
   if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`
@@ -202,33 +205,59 @@ function checkField(field: string, v: Json, r: FieldRule): {field: string; messa
   return []
 }
 
-/** Problems with one monitor rule (field order: common fields, then the type's, then cross-field rules). */
+/**
+ * Paths of the numbers in `v` that are not finite. JSON.parse turns a literal too large for a double
+ * (`1e999`) into Infinity, which would be sent as `null`; it never yields NaN.
+ */
+function nonFinite(v: Json | undefined, path: string, out: string[] = []): string[] {
+  if (typeof v === 'number' && !Number.isFinite(v)) out.push(path)
+  else if (Array.isArray(v)) v.forEach((x, i) => nonFinite(x, `${path}[${i}]`, out))
+  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) nonFinite(x, `${path}.${k}`, out)
+  return out
+}
+
+/**
+ * Problems with one monitor rule (field order: numbers out of range, common fields, then the type's,
+ * then cross-field rules). Every problem is listed, not only the first: without a usable type, the
+ * fields every monitor has are still checked.
+ */
 export function validateMonitor(m: unknown, index: number, line?: number): Issue[] {
   const issues: Issue[] = []
   if (!isPlainObject(m)) return [{index, line, message: `must be an object, got ${jsonType(m as Json)}`}]
   const name = typeof m.name === 'string' && m.name !== '' ? m.name : undefined
   const add = (field: string | undefined, message: string, extra: Partial<Issue> = {}) =>
     issues.push({index, line, name, field, message, ...extra})
-  const t = m.type
-  if (t === undefined || t === null) {
-    add('type', `required: one of ${KNOWN_TYPES.join(', ')}`)
-    return issues
+  // a number out of range anywhere (also in fields this CLI does not know) is reported once, by path
+  const outOfRange = new Set<string>()
+  for (const [k, v] of Object.entries(m)) {
+    for (const path of nonFinite(v, k)) {
+      outOfRange.add(k)
+      add(path, 'number out of range: not a finite number (a JSON number must be smaller than about 1.8e308)')
+    }
   }
-  if (typeof t !== 'string' || t === '') {
-    add('type', `must be one of ${KNOWN_TYPES.join(', ')}, got ${jsonType(t)}`)
+  const checkPresent = (rules: Record<string, FieldRule>) => {
+    for (const [field, rule] of Object.entries(rules)) {
+      const v = m[field]
+      if (v === undefined || v === null || outOfRange.has(field)) continue
+      for (const p of checkField(field, v, rule)) add(p.field, p.message)
+    }
+  }
+  const t = m.type
+  if (t === undefined || t === null || typeof t !== 'string' || t === '') {
+    add('type', t === undefined || t === null ? `required: one of ${KNOWN_TYPES.join(', ')}` : `must be one of ${KNOWN_TYPES.join(', ')}, got ${jsonType(t)}`)
+    checkPresent(COMMON)
     return issues
   }
   if (!isKnownType(t)) {
     // Types this CLI does not know are passed through untouched when nothing is written for them;
     // only the fields every monitor has are checked.
     add('type', `unknown monitor type ${JSON.stringify(t)} (known: ${KNOWN_TYPES.join(', ')})`, {unknownType: true})
-    for (const f of ['id', 'name'] as const) {
-      if (m[f] !== undefined && m[f] !== null) for (const p of checkField(f, m[f], COMMON[f])) add(p.field, p.message)
-    }
+    checkPresent(COMMON)
     return issues
   }
   const rules = {...COMMON, ...BY_TYPE[t]}
   for (const [field, rule] of Object.entries(rules)) {
+    if (outOfRange.has(field)) continue
     const v = m[field]
     if (v === undefined || v === null) {
       if (rule.required) add(field, `required for ${t} monitors${rule.kind === 'string' && rule.oneOf ? ` (one of ${rule.oneOf.map((o) => JSON.stringify(o)).join(', ')})` : ''}`)
@@ -244,7 +273,7 @@ export function validateMonitor(m: unknown, index: number, line?: number): Issue
   if (t === 'host' && typeof m.metric === 'string' && m.metric.endsWith('%')) {
     for (const f of ['warning', 'critical']) {
       const v = m[f]
-      if (typeof v === 'number' && (v < 0 || v > 100)) add(f, `must be from 0 to 100 for the percentage metric ${JSON.stringify(m.metric)}, got ${v}`)
+      if (typeof v === 'number' && Number.isFinite(v) && (v < 0 || v > 100)) add(f, `must be from 0 to 100 for the percentage metric ${JSON.stringify(m.metric)}, got ${v}`)
     }
   }
   if (t === 'anomalyDetection' && (m.warningSensitivity ?? null) === null && (m.criticalSensitivity ?? null) === null) {
@@ -272,6 +301,7 @@ export function validateMonitors(monitors: unknown[], lines: (number | undefined
           name: typeof m.name === 'string' && m.name ? m.name : undefined,
           field: 'id',
           message: `${JSON.stringify(m.id)} is also the id of monitors[${first}]; each id may appear once`,
+          crossRule: true,
         })
     }
   })

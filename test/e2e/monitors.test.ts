@@ -1,9 +1,10 @@
 // `mkr monitors` end to end: the real bin/run.js against an in-process sandbox.
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, runMkr, runMkrTty, tempDir, type RunOptions} from './harness.js'
+import {BIN, cleanEnv, runMkr, runMkrTty, tempDir, type RunOptions} from './harness.js'
 
 type Obj = Record<string, unknown>
 
@@ -176,15 +177,15 @@ describe('e2e: monitors pull / diff / push against the sandbox', () => {
         assert.equal(r.code, 1, r.stderr)
         assert.match(r.stderr, message)
         assert.match(r.stderr, /^hint: nothing was sent to Mackerel/m)
+        // the rules are judged against what Mackerel holds: one read, no write
         assert.deepEqual(writes(), [])
-        // everything but the unknown type is found before any request at all
-        if (!what.includes('unknown')) assert.deepEqual(sb.requests(), [])
+        if (!what.includes('JSON')) assert.deepEqual(sb.requests().map((q) => `${q.method} ${q.path}`), ['GET /api/v0/monitors'])
       })
     }
 
-    it('every problem of the file is listed at once', async () => {
-      writeFile([{type: 'host', name: 'a', metric: 'cpu%', operator: '>='}, {type: 'connectivity', isMute: 'no'}])
-      const r = await mkr(['monitors', 'diff'])
+    it('every problem of the file is listed at once, the plan\'s (an unknown type to create) with the rules\' own', async () => {
+      writeFile([{type: 'host', name: 'a', metric: 'cpu%', operator: '>='}, {type: 'connectivity', isMute: 'no'}, {type: 'hots', name: 'typo'}])
+      const r = await mkr(['monitors', 'push', '--yes', '--allow-delete-all'])
       assert.equal(r.code, 1)
       assert.equal(
         r.stderr,
@@ -192,13 +193,90 @@ describe('e2e: monitors pull / diff / push against the sandbox', () => {
           'monitors.json:3: monitors[0] "a": operator: must be one of ">", "<", got ">="',
           'monitors.json:3: monitors[0] "a": duration: required for host monitors',
           'monitors.json:9: monitors[1]: isMute: must be true or false, got a string ("no")',
-          'mkr: monitors.json: 3 problems in 2 monitor rules',
+          'monitors.json:13: monitors[2] "typo": type: unknown monitor type "hots" (known: host, connectivity, service, external, expression, anomalyDetection, query); this CLI cannot check it, so it will not create it',
+          'mkr: monitors.json: 4 problems in 3 monitor rules',
           'hint: nothing was sent to Mackerel; fix the file and run the command again',
           '',
         ].join('\n'),
       )
-      assert.deepEqual(sb.requests(), [])
+      assert.deepEqual(writes(), [])
     })
+
+    it('diff lists them as warnings and still diffs (exit 0)', async () => {
+      assert.equal((await mkr(['monitors', 'pull'])).code, 0)
+      writeFile(readFile().monitors.map((m) => (m.id === ids.cpu ? {...m, operator: '>=', duration: 0} : m)))
+      const r = await mkr(['monitors', 'diff'])
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(
+        r.stderr,
+        [
+          'mkr: warning: monitors.json:23: monitors[2] "cpu high": operator: must be one of ">", "<", got ">="',
+          'mkr: warning: monitors.json:23: monitors[2] "cpu high": duration: must be a whole number from 1 to 10, got 0',
+          'mkr: warning: monitors.json: 2 problems above: push refuses the file until they are fixed; the diff follows anyway',
+          '',
+        ].join('\n'),
+      )
+      assert.match(r.stdout, /^Summary: 1 modify, 0 append, 0 remove\n/)
+      assert.match(r.stdout, /^- {2}"duration": 5,\n\+ {2}"duration": 0,$/m)
+    })
+  })
+
+  it('a rule that leaves out keys Mackerel has (a Go-mkr file): diff is clean, push keeps them', async () => {
+    assert.equal((await mkr(['monitors', 'pull'])).code, 0)
+    const goMkr = (m: Obj) => {
+      const {futureField: _f, isMute: _m, scopes: _s, excludeScopes: _e, maxCheckAttempts: _a, ...rest} = m
+      return rest
+    }
+    writeFile(readFile().monitors.map((m) => (m.id === ids.cpu ? goMkr(m) : m)))
+    const diff = await mkr(['monitors', 'diff', '--exit-code'])
+    assert.equal(diff.code, 0, diff.stdout + diff.stderr)
+    assert.equal(diff.stdout, 'Summary: 0 modify, 0 append, 0 remove\n\n')
+    // an edit of another key: the PUT sends the left-out keys back, so the sandbox (a PUT replaces) keeps them
+    writeFile(readFile().monitors.map((m) => (m.id === ids.cpu ? {...m, critical: 95} : m)))
+    const push = await mkr(['monitors', 'push'])
+    assert.equal(push.code, 0, push.stderr)
+    assert.deepEqual(writes(), [`PUT /api/v0/monitors/${ids.cpu} 200`])
+    const cpu = sb.store.monitors.get(ids.cpu)!
+    assert.equal(cpu.critical, 95)
+    assert.deepEqual(cpu.scopes, ['web'])
+    assert.deepEqual(cpu.futureField, {rollout: 'beta', since: 2026})
+  })
+
+  it('SIGTERM during push stops after the write in flight and reports, like Ctrl-C (exit 143)', async () => {
+    await pullAndEdit()
+    sb.addFault({method: 'POST', path: '/api/v0/monitors', delayMs: 1500, times: 1})
+    const child = spawn(process.execPath, [BIN, 'monitors', 'push', '--yes', '--verbose'], {env, cwd: tmp.path, stdio: ['ignore', 'pipe', 'pipe']})
+    let stderr = ''
+    let signaled = false
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+      // --verbose names each write before it is sent: the create is in flight now
+      if (!signaled && stderr.includes('POST /api/v0/monitors\n')) {
+        signaled = true
+        child.kill('SIGTERM')
+      }
+    })
+    child.stdout.resume()
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])))
+    assert.equal(signal, null, stderr)
+    assert.equal(code, 143, stderr)
+    const created = sb.store.listMonitors().find((m) => m.name === 'top page')!
+    assert.ok(created, 'the create in flight completed')
+    assert.ok(
+      stderr.includes(
+        [
+          'mkr: interrupted by SIGTERM: stopping after the change in progress (SIGTERM again to quit at once)',
+          'Applied 1 of 3 changes before the interruption:',
+          `  created "top page" (external, id ${created.id})`,
+          'Not applied (2):',
+          `  update "cpu high" (host, id ${ids.cpu})`,
+          `  delete "old expression" (expression, id ${ids.old})`,
+          'mkr: push interrupted by SIGTERM after 1 of 3 changes',
+        ].join('\n'),
+      ),
+      stderr,
+    )
+    assert.deepEqual(writes(), ['POST /api/v0/monitors 200'])
   })
 
   it('a push failing half way reports exactly what was applied and what was not', async () => {

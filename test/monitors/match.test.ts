@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {alignZeroValues, jsonEqual, matchMonitors, matchWarnings} from '../../src/monitors/match.js'
+import {alignZeroValues, jsonEqual, matchMonitors, matchWarnings, mergeRemote} from '../../src/monitors/match.js'
 import type {Monitor} from '../../src/monitors/types.js'
 
 const conn = (x: Partial<Monitor>): Monitor => ({type: 'connectivity', ...x})
@@ -76,16 +76,39 @@ describe('monitor matching (mkr §4.3)', () => {
     assert.equal(r.unchanged.length, 1)
   })
 
-  it("a field left out equals the API's default for the type, only that value", () => {
-    const created = {id: '1', type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', duration: 1, maxCheckAttempts: 1}
+  it("a field only the file has is no difference when it holds the API's default for the type, only that value", () => {
+    const created = {id: '1', type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', duration: 1}
     const hand = {type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', duration: 1}
-    assert.equal(matchMonitors([created] as Monitor[], [hand] as Monitor[]).unchanged.length, 1)
-    assert.equal(matchMonitors([{...created, maxCheckAttempts: 3}] as Monitor[], [hand] as Monitor[]).modified.length, 1)
+    assert.equal(matchMonitors([created] as Monitor[], [{...hand, maxCheckAttempts: 1}] as Monitor[]).unchanged.length, 1)
+    assert.equal(matchMonitors([created] as Monitor[], [{...hand, maxCheckAttempts: 3}] as Monitor[]).modified.length, 1)
     const anomaly = {id: '2', type: 'anomalyDetection', name: 'a', scopes: ['s:r'], warningSensitivity: 'normal'}
-    assert.equal(matchMonitors([{...anomaly, maxCheckAttempts: 3}] as Monitor[], [anomaly] as Monitor[]).unchanged.length, 1)
-    assert.equal(matchMonitors([{...anomaly, maxCheckAttempts: 1}] as Monitor[], [anomaly] as Monitor[]).modified.length, 1)
-    const conn = {id: '3', type: 'connectivity', name: 'connectivity', alertStatusOnGone: 'CRITICAL'}
-    assert.equal(matchMonitors([conn] as Monitor[], [{id: '3', type: 'connectivity'}] as Monitor[]).unchanged.length, 1)
+    assert.equal(matchMonitors([anomaly] as Monitor[], [{...anomaly, maxCheckAttempts: 3}] as Monitor[]).unchanged.length, 1)
+    assert.equal(matchMonitors([anomaly] as Monitor[], [{...anomaly, maxCheckAttempts: 1}] as Monitor[]).modified.length, 1)
+    const conn = {id: '3', type: 'connectivity'}
+    assert.equal(matchMonitors([conn] as Monitor[], [{...conn, name: 'connectivity', alertStatusOnGone: 'CRITICAL'}] as Monitor[]).unchanged.length, 1)
+  })
+
+  it('a key the file leaves out is no difference, whatever Mackerel holds (the file does not manage it)', () => {
+    const remote = {id: '1', type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', duration: 1, maxCheckAttempts: 3, isMute: true, scopes: ['web']}
+    const local = {id: '1', type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', duration: 1}
+    assert.equal(matchMonitors([remote] as Monitor[], [local] as Monitor[]).unchanged.length, 1)
+    // a value the file does give is compared
+    assert.equal(matchMonitors([remote] as Monitor[], [{...local, isMute: false}] as Monitor[]).modified.length, 1)
+  })
+
+  it('a file pulled by the Go mkr diffs clean against a Mackerel with fields mkr does not know', () => {
+    // what the API returns, and what mkr wrote for it (no unknown fields, no zero values)
+    const remote = {id: 'e1', type: 'external', name: 'top', url: 'https://example.com/', method: 'GET', isMute: false, notificationInterval: 0,
+      headers: [], followRedirect: false, dualstack: 'auto', requestBody: '', futureField: {since: 2026}}
+    const goMkr = {id: 'e1', name: 'top', type: 'external', url: 'https://example.com/', method: 'GET', headers: []}
+    const r = matchMonitors([remote] as Monitor[], [goMkr] as Monitor[])
+    assert.equal(r.unchanged.length, 1)
+    assert.equal(r.modified.length, 0)
+  })
+
+  it('mergeRemote: keys the file leaves out take the remote value; the id never does', () => {
+    const merged = mergeRemote({id: 'r', name: 'a', isMute: true, scopes: ['web'], memo: 'x'}, {name: 'b', memo: 'y'})
+    assert.deepEqual(merged, {name: 'b', memo: 'y', isMute: true, scopes: ['web']})
   })
 
   it('unknown fields take part in the comparison', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {ApiError, InvalidResponseError, NetworkError} from '../../src/api/errors.js'
 import {matchMonitors} from '../../src/monitors/match.js'
-import {applyPlan, buildPlan, deletesEverything, failureError, failureOutcome, failureReport, planProblems, renderPlan, summaryLine} from '../../src/monitors/plan.js'
+import {applyPlan, buildPlan, deletesEverything, deletesMostRules, failureError, failureOutcome, failureReport, planProblems, renderPlan, summaryLine} from '../../src/monitors/plan.js'
 import type {Monitor} from '../../src/monitors/types.js'
 
 const conn = (x: Partial<Monitor>): Monitor => ({type: 'connectivity', ...x})
@@ -33,6 +33,23 @@ describe('push plan', () => {
     assert.ok(!deletesEverything(buildPlan(matchMonitors(remote, foreign), remote.length, {delete: false})))
     assert.ok(!deletesEverything(buildPlan(matchMonitors([], foreign), 0, {delete: true})))
     assert.ok(!deletesEverything(buildPlan(matchMonitors(remote, local), remote.length, {delete: true})))
+  })
+
+  it('a plan deleting more than half of the remote rules is flagged; half is not', () => {
+    const four = [1, 2, 3, 4].map((n) => conn({id: `r${n}`, name: `n${n}`}))
+    const keep = (ids: string[]) => four.filter((m) => ids.includes(m.id!))
+    assert.ok(!deletesMostRules(buildPlan(matchMonitors(four, keep(['r1', 'r2'])), 4, {delete: true})))
+    assert.ok(deletesMostRules(buildPlan(matchMonitors(four, keep(['r1'])), 4, {delete: true})))
+    assert.ok(!deletesMostRules(buildPlan(matchMonitors(four, keep(['r1'])), 4, {delete: false})))
+    assert.ok(!deletesMostRules(buildPlan(matchMonitors([], []), 0, {delete: true})))
+  })
+
+  it('an update sends the keys the file leaves out with the value Mackerel holds, never the id', () => {
+    const r = [conn({id: 'r1', name: 'a', isMute: true, scopes: ['web'], alertStatusOnGone: 'WARNING'})]
+    const plan = buildPlan(matchMonitors(r, [conn({id: 'r1', name: 'a', memo: 'new'})]), 1, {delete: true})
+    assert.deepEqual(plan.actions.map((a) => a.kind === 'update' && a.body), [
+      {type: 'connectivity', name: 'a', memo: 'new', isMute: true, scopes: ['web'], alertStatusOnGone: 'WARNING'},
+    ])
   })
 
   it('refuses type changes and unknown types that would be written, not unknown types left alone', () => {

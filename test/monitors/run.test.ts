@@ -130,16 +130,39 @@ describe('monitors commands (nock)', () => {
       assert.equal(await runDiff(client(), {file, exitCode: true}, fakeIo().io), 1)
     })
 
-    it('an invalid file fails before any request', async () => {
-      writeLocal([{type: 'host', name: 'cpu', metric: 'cpu%', operator: '>'}, {type: 'connectivity', isMute: 'no'}])
-      const get = list()
+    it('problems in the file never stop a diff: they are warnings, and the diff follows', async () => {
+      writeLocal([REMOTE[0], {...REMOTE[1], operator: '>=', duration: 0}, {type: 'connectivity', isMute: 'no'}, REMOTE[2]])
+      list()
       const {io, o} = fakeIo()
-      const e = await failure(runDiff(client(), {file}, io))
-      assert.ok(e instanceof MonitorsFileError)
-      assert.match(e.message, /monitors\.json: 2 problems in 2 monitor rules$/)
-      assert.match(o.err, /monitors\.json:3: monitors\[0\] "cpu": duration: required for host monitors\n/)
-      assert.match(o.err, /monitors\.json:9: monitors\[1\]: isMute: must be true or false, got a string \("no"\)\n/)
-      assert.ok(!get.isDone(), 'the monitors were fetched although the file is invalid')
+      assert.equal(await runDiff(client(), {file}, io), 0)
+      assert.deepEqual(o.warn, [
+        `${file}:13: monitors[1] "cpu": operator: must be one of ">", "<", got ">="`,
+        `${file}:13: monitors[1] "cpu": duration: must be a whole number from 1 to 10, got 0`,
+        `${file}:24: monitors[2]: isMute: must be true or false, got a string ("no")`,
+        `${file}: 3 problems above: push refuses the file until they are fixed; the diff follows anyway`,
+      ])
+      assert.match(o.out, /^Summary: 1 modify, 1 append, 0 remove\n\n/)
+      assert.match(o.out, /^- {2}"operator": ">",\n\+ {2}"operator": ">=",$/m)
+    })
+
+    it('a file just pulled diffs clean although the API returned values this CLI calls invalid (notificationInterval 0)', async () => {
+      const remote = [...REMOTE, {id: 'h3', type: 'host', name: 'mem', metric: 'memory%', operator: '>', warning: 80, critical: null, duration: 1, notificationInterval: 0}]
+      list(remote)
+      await runPull(client(), {file}, fakeIo().io)
+      list(remote)
+      const {io, o} = fakeIo()
+      assert.equal(await runDiff(client(), {file, exitCode: true}, io), 0)
+      assert.equal(o.out, 'Summary: 0 modify, 0 append, 0 remove\n\n')
+      assert.deepEqual(o.warn, [])
+    })
+
+    it('a file that leaves out keys Mackerel has (a Go-mkr file) diffs clean', async () => {
+      const remote = [{...REMOTE[1], notificationInterval: 60, scopes: ['web'], futureField: {since: 2026}}]
+      list(remote)
+      writeLocal([{id: 'h1', name: 'cpu', type: 'host', metric: 'cpu%', operator: '>', warning: 80, critical: 90, duration: 5}])
+      const {io, o} = fakeIo()
+      assert.equal(await runDiff(client(), {file, exitCode: true}, io), 0)
+      assert.equal(o.out, 'Summary: 0 modify, 0 append, 0 remove\n\n')
     })
 
     it('unknown types are compared with a warning', async () => {
@@ -297,6 +320,114 @@ describe('monitors commands (nock)', () => {
       assert.ok(e instanceof MonitorsFileError)
       assert.match(e.message, /monitors\[4\] "typo": type: unknown monitor type "hots" .*will not create it$/)
       assert.ok(nock.isDone())
+    })
+
+    it('a value equal to what Mackerel holds is no error; a zero value the API returned goes back as absence', async () => {
+      const mem = {id: 'h3', type: 'host', name: 'mem', metric: 'memory%', operator: '>', warning: 80, critical: null, duration: 1, notificationInterval: 0}
+      writeLocal([...REMOTE, {...mem, critical: 95}])
+      list([...REMOTE, mem])
+      const put = nock(BASE)
+        .put('/api/v0/monitors/h3', {type: 'host', name: 'mem', metric: 'memory%', operator: '>', warning: 80, critical: 95, duration: 1})
+        .reply(200, {})
+      const {io, o} = fakeIo()
+      await runPush(client(), {file}, io)
+      assert.ok(put.isDone())
+      assert.equal(o.info.at(-1), `Pushed ${file}: 0 created, 1 updated, 0 deleted.`)
+      // the same value where Mackerel holds another is still refused
+      writeLocal([...REMOTE, {...mem, notificationInterval: 5}])
+      list([...REMOTE, {...mem, notificationInterval: 60}])
+      const e = await failure(runPush(client(), {file}, fakeIo().io))
+      assert.match(e.message, /monitors\[3\] "mem": notificationInterval: must be a whole number of at least 10, got 5$/)
+    })
+
+    it('keys the file leaves out keep the value Mackerel holds (a PUT replaces the monitor)', async () => {
+      const remote = [{...REMOTE[1], notificationInterval: 60, scopes: ['web'], futureField: {since: 2026}}]
+      writeLocal([{id: 'h1', name: 'cpu', type: 'host', metric: 'cpu%', operator: '>', warning: 80, critical: 95, duration: 5}])
+      list(remote)
+      let body: Record<string, unknown> = {}
+      nock(BASE)
+        .put('/api/v0/monitors/h1', (b) => ((body = b), true))
+        .reply(200, {})
+      const {io, o} = fakeIo()
+      await runPush(client(), {file}, io)
+      assert.deepEqual(body, {
+        name: 'cpu',
+        type: 'host',
+        metric: 'cpu%',
+        operator: '>',
+        warning: 80,
+        critical: 95,
+        duration: 5,
+        isMute: true,
+        notificationInterval: 60,
+        scopes: ['web'],
+        futureField: {since: 2026},
+      })
+      // the plan shows the kept keys as context, only critical as a change
+      assert.match(o.out, /^ {3}"isMute": true,$/m)
+      assert.match(o.out, /^- {2}"critical": 90,\n\+ {2}"critical": 95,$/m)
+      assert.equal(o.out.split('\n').filter((l) => /^[-+] /.test(l)).length, 2)
+    })
+
+    it("every problem is listed in one run: the rules' own and the plan's (type change, unknown type)", async () => {
+      writeLocal([
+        7,
+        REMOTE[0],
+        {...REMOTE[1], duration: 0, operator: '=>'},
+        {...REMOTE[2], type: 'expression', expression: 'avg(x)'},
+        {type: 'hots', name: 'typo'},
+      ])
+      list()
+      const {io, o} = fakeIo()
+      const e = await failure(runPush(client(), {file, yes: true}, io))
+      assert.ok(e instanceof MonitorsFileError)
+      assert.equal(e.message, `${file}: 5 problems in 4 monitor rules`)
+      assert.equal(
+        o.err,
+        [
+          `${file}:3: monitors[0]: must be an object, got a number (7)`,
+          `${file}:14: monitors[2] "cpu": operator: must be one of ">", "<", got "=>"`,
+          `${file}:14: monitors[2] "cpu": duration: must be a whole number from 1 to 10, got 0`,
+          `${file}:25: monitors[3] "old": type: cannot change the type of "old" (host, id h2) from "host" to "expression" (the API refuses it); give the new rule another name and no id, and remove the old one`,
+          `${file}:36: monitors[4] "typo": type: unknown monitor type "hots" (known: host, connectivity, service, external, expression, anomalyDetection, query); this CLI cannot check it, so it will not create it`,
+          '',
+        ].join('\n'),
+      )
+      assert.ok(nock.isDone())
+    })
+
+    it('refuses a plan deleting more than half of the rules (foreign ids plus one name match), even with --yes', async () => {
+      const remote = [1, 2, 3, 4, 5, 6, 7].map((n) => ({id: `c${n}`, type: 'connectivity', name: `rule ${n}`}))
+      writeLocal([...[2, 3, 4, 5, 6, 7].map((n) => ({id: `other-${n}`, type: 'connectivity', name: `rule ${n}`})), {type: 'connectivity', name: 'rule 1'}])
+      list(remote)
+      const {io, o} = fakeIo({confirm: true})
+      const e = await failure(runPush(client(), {file, yes: true}, io))
+      assert.equal(e.message, `refusing to delete 6 of the organization's 7 monitor rules (more than half): ${file} matches only 1 of them; nothing was changed`)
+      assert.match((e as CliError).hint!, /--no-delete.*--allow-delete-all/)
+      assert.match(o.warn.join('\n'), /6 rules in .* have ids that this organization does not have/)
+      assert.deepEqual(o.asked, [])
+      assert.ok(nock.isDone())
+      // --allow-delete-all lets it through
+      list(remote)
+      const w = nock(BASE).post('/api/v0/monitors').times(6).reply(200, {id: 'n'}).delete(/\/api\/v0\/monitors\/c[2-7]$/).times(6).reply(200, {})
+      await runPush(client(), {file, yes: true, allowDeleteAll: true}, fakeIo().io)
+      assert.ok(w.isDone())
+    })
+
+    it('SIGTERM stops like Ctrl-C: the report, and exit 143', async () => {
+      writeLocal(edited())
+      list()
+      let signal: NodeJS.Signals | undefined
+      // SIGTERM arrives while the create is in flight
+      nock(BASE)
+        .post('/api/v0/monitors')
+        .reply(200, () => ((signal = 'SIGTERM'), {id: 'n1'}))
+      const {io, o} = fakeIo()
+      io.interruptible = (fn) => fn(() => signal !== undefined, () => signal)
+      const e = await failure(runPush(client(), {file, yes: true}, io))
+      assert.equal(e.message, 'push interrupted by SIGTERM after 1 of 3 changes')
+      assert.equal((e as CliError).exitCode, 143)
+      assert.match(o.err, /^Applied 1 of 3 changes before the interruption:\n {2}created "new rule" \(connectivity, id n1\)\nNot applied \(2\):\n/)
     })
 
     it('nothing to do: says so, writes nothing', async () => {

@@ -89,6 +89,34 @@ describe('monitor validation', () => {
     assert.equal(validateMonitor({type: 'future', name: 7}, 0).length, 2)
   })
 
+  it('a number too large for a double (1e999 -> Infinity) is out of range, wherever it is', () => {
+    const range = 'number out of range: not a finite number (a JSON number must be smaller than about 1.8e308)'
+    assert.deepEqual(messages({...VALID.host, warning: Infinity}), [`warning: ${range}`])
+    assert.deepEqual(messages({...VALID.host, duration: -Infinity}), [`duration: ${range}`])
+    // fields this CLI does not know would be sent as null: also refused
+    assert.deepEqual(messages({...VALID.connectivity, future: {x: [1, Infinity]}}), [`future.x[1]: ${range}`])
+    assert.deepEqual(messages({type: 'future', name: 'f', n: -Infinity}), [
+      `n: ${range}`,
+      'type: unknown monitor type "future" (known: host, connectivity, service, external, expression, anomalyDetection, query)',
+    ])
+  })
+
+  it('without a usable type, the fields every monitor has are still checked', () => {
+    assert.deepEqual(messages({name: '', notificationInterval: 5}), [
+      'type: required: one of host, connectivity, service, external, expression, anomalyDetection, query',
+      'name: must not be empty',
+      'notificationInterval: must be a whole number of at least 10, got 5',
+    ])
+    assert.deepEqual(messages({type: 'future', name: 'f', isMute: 'no'}).slice(1), ['isMute: must be true or false, got a string ("no")'])
+  })
+
+  it('two problems in one rule are both listed', () => {
+    assert.deepEqual(messages({...VALID.host, duration: 0, operator: '>='}), [
+      'operator: must be one of ">", "<", got ">="',
+      'duration: must be a whole number from 1 to 10, got 0',
+    ])
+  })
+
   it('an id used twice in the file', () => {
     const issues = validateMonitors([{...VALID.connectivity, id: 'a'}, {...VALID.host, id: 'a'}], [2, 9])
     assert.equal(issues.length, 1)

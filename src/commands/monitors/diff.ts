@@ -9,7 +9,8 @@ export default class MonitorsDiff extends BaseCommand<typeof MonitorsDiff> {
   static summary = 'Show the differences between Mackerel and a monitors file'
   static description =
     'Rules are paired by id, then by name for rules without an id when names are unique on both sides. ' +
-    '`-` is what Mackerel has, `+` what the file has (what push would do); --reverse swaps them.'
+    '`-` is what Mackerel has, `+` what the file has (what push would do); --reverse swaps them. ' +
+    'A key the file leaves out is no difference. Problems in the file are printed as warnings: they never stop a diff.'
   static examples = ['<%= config.bin %> monitors diff', '<%= config.bin %> monitors diff -F prod-monitors.json --exit-code']
   static flags = {
     'file-path': Flags.string({char: 'F', description: 'monitors file', default: DEFAULT_FILE}),

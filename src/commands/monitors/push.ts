@@ -10,7 +10,8 @@ export default class MonitorsPush extends BaseCommand<typeof MonitorsPush> {
   static description =
     'Validates the whole file before anything is sent, shows the plan, then creates, updates and deletes rules in that order, ' +
     'stopping at the first error with a report of what was applied. Deletes need confirmation: a prompt on a terminal, --yes otherwise. ' +
-    'A plan that would delete every rule of the organization is refused unless --allow-delete-all is given.'
+    'A plan that would delete every rule of the organization, or more than half of them, is refused unless --allow-delete-all is given. ' +
+    'A key a rule of the file leaves out keeps the value Mackerel holds.'
   static examples = [
     '<%= config.bin %> monitors push --dry-run',
     '<%= config.bin %> monitors push -F prod-monitors.json',
@@ -26,7 +27,7 @@ export default class MonitorsPush extends BaseCommand<typeof MonitorsPush> {
       default: true,
       description: 'delete rules that are not in the file (--no-delete keeps them)',
     }),
-    'allow-delete-all': Flags.boolean({description: 'allow a plan that deletes every monitor rule of the organization'}),
+    'allow-delete-all': Flags.boolean({description: 'allow a plan that deletes every monitor rule of the organization, or more than half of them'}),
     verbose: Flags.boolean({char: 'v', description: 'name each API request on stderr'}),
   }
 
