@@ -9,8 +9,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`mackerel-cli/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  let code
-  if (argv[0] === 'wrap') code = await (await import('../dist/wrap.js')).runWrapCli(argv.slice(1))
-  if (code === undefined) await (await import('../dist/mkr.js')).main(argv, import.meta.url)
-  else process.exitCode = code
+  try {
+    let code
+    if (argv[0] === 'wrap') code = await (await import('../dist/wrap.js')).runWrapCli(argv.slice(1))
+    if (code === undefined) await (await import('../dist/mkr.js')).main(argv, import.meta.url)
+    else process.exitCode = code
+  } catch (error) {
+    // both entries handle their own errors; this is for a broken install (dist/ missing or stale)
+    process.stderr.write(`mkr: unexpected error: ${String(error?.message ?? error).split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}\n`)
+    if (process.env.DEBUG && error?.stack) process.stderr.write(`${error.stack}\n`)
+    process.exitCode = 1
+  }
 }

@@ -5,20 +5,24 @@ import * as Flags from '@oclif/core/flags'
 import type {Interfaces} from '@oclif/core'
 import type {ApiClient} from './api/client.js'
 import {normalizeSingleDash} from './argv.js'
-import {readHostId, resolveSettings, type Settings} from './config/index.js'
-import {CliError} from './errors.js'
+import {fatalConfigError, readHostId, resolveSettings, type Settings} from './config/index.js'
+import {CliError, UsageError} from './errors.js'
+import {escapeControl} from './output/sanitize.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
+  // -q first: oclif trims the leading spaces of a flag list, so a list that starts with a flag
+  // without a short form (--conf) prints that first line out of line with the others.
   static baseFlags = {
+    quiet: Flags.boolean({char: 'q', description: 'hide info messages (errors are always shown)', helpGroup: 'GLOBAL'}),
     conf: Flags.string({
       description: 'mackerel-agent config to read apikey, apibase and root from [default: /etc/mackerel-agent/mackerel-agent.conf]',
+      helpValue: 'FILE',
       helpGroup: 'GLOBAL',
     }),
-    apibase: Flags.string({description: 'Mackerel API base URL (env MACKEREL_APIBASE)', helpGroup: 'GLOBAL'}),
-    quiet: Flags.boolean({char: 'q', description: 'hide info messages (errors are always shown)', helpGroup: 'GLOBAL'}),
+    apibase: Flags.string({description: 'Mackerel API base URL (env MACKEREL_APIBASE)', helpValue: 'URL', helpGroup: 'GLOBAL'}),
     color: Flags.boolean({allowNo: true, description: 'color output (default: only on a terminal, off with NO_COLOR)', helpGroup: 'GLOBAL'}),
   }
 
@@ -48,9 +52,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.settingsCache
   }
 
-  /** The API client; throws a ConfigError naming both ways to set the key when it is missing. */
+  /**
+   * The API client; throws a ConfigError naming both ways to set the key when it is missing, and one
+   * naming the file and line when the agent config is broken (also when MACKEREL_APIKEY is set).
+   */
   protected async api(): Promise<ApiClient> {
     if (this.clientCache) return this.clientCache
+    const broken = fatalConfigError(this.settings())
+    if (broken) throw broken
     const {connect} = await import('./api/connect.js')
     this.clientCache = connect(this.settings(), (line) => process.stderr.write(`mkr: ${line}\n`)).client
     return this.clientCache
@@ -58,9 +67,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The host id given, or the agent's (`<root>/id`). */
   protected hostId(explicit?: string): string {
-    if (explicit) return explicit
+    if (explicit !== undefined) return checkIds('host id', [explicit])[0]
     const s = this.settings()
-    if (s.confError && this.flags.conf !== undefined) throw s.confError
+    const broken = fatalConfigError(s)
+    if (broken) throw broken
     return readHostId(s.root)
   }
 
@@ -99,7 +109,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       hint = 'run with DEBUG=1 for details and report it'
       exit = 1
     }
-    process.stderr.write(`mkr: ${line}\n${hint ? `hint: ${hint}\n` : ''}`)
+    // messages can carry what a server or a file said: never let it drive the terminal
+    process.stderr.write(`mkr: ${escapeControl(line)}\n${hint ? `hint: ${escapeControl(hint)}\n` : ''}`)
     if (process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n')
     this.exit(exit)
   }
@@ -111,4 +122,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     return super.finally(err)
   }
+}
+
+/**
+ * Ids given on the command line, checked: an empty (or blank) id is a usage error, since it would
+ * turn `GET /api/v0/hosts/<id>` into the list endpoint `GET /api/v0/hosts/`.
+ */
+export function checkIds(what: string, ids: readonly string[]): string[] {
+  for (const id of ids)
+    if (id.trim() === '')
+      throw new UsageError(`${what} is empty`, {hint: `give a ${what} such as 2eQGDXqtoXs (check the variable that should hold it)`})
+  return [...ids]
 }

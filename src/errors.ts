@@ -1,5 +1,6 @@
 // Errors the CLI shows to a user. Every failure path ends in one of these, so the top-level handler
 // (BaseCommand.catch) can print one line, `mkr: <what failed>: <why>`, an optional hint, and exit.
+import {escapeControl} from './output/sanitize.js'
 
 export class CliError extends Error {
   /** process exit code: 1 failure, 2 usage */
@@ -23,7 +24,15 @@ export class UsageError extends CliError {
 }
 
 /** Configuration could not be resolved (missing API key, unreadable or invalid agent config). */
-export class ConfigError extends CliError {}
+export class ConfigError extends CliError {
+  /** the errno code when a file could not be read (`ENOENT`, `EACCES`, `ENOTREG` = not a regular file) */
+  fsCode?: string
+
+  constructor(message: string, opts: {hint?: string; cause?: unknown; fsCode?: string} = {}) {
+    super(message, opts)
+    if (opts.fsCode) this.fsCode = opts.fsCode
+  }
+}
 
 /** Why a file operation failed, in a few words (`no such file`, `permission denied`, …). */
 export function fsReason(error: unknown, opts: {enoent?: string} = {}): string {
@@ -38,7 +47,29 @@ export function fsReason(error: unknown, opts: {enoent?: string} = {}): string {
       return 'is a directory'
     case 'ENOTDIR':
       return 'a part of the path is not a directory'
+    case 'ENOSPC':
+      return 'no space left on device'
+    case 'ELOOP':
+      return 'too many levels of symbolic links'
+    case 'ENXIO':
+      return e.message.startsWith('ENXIO') ? 'no reader or device behind it' : e.message
     default:
       return e?.message ?? String(error)
   }
+}
+
+/**
+ * The last-resort handler of the process entries (src/main.ts, and the `mkr wrap` fast path in
+ * src/wrap/cli.ts): one line, `mkr: <first line>` (`mkr: unexpected error: …` plus a hint for an error
+ * that is not oclif's own), control characters escaped, the stack only when DEBUG is set.
+ * Returns the exit code to use.
+ */
+export function reportTopLevel(error: unknown, stderr: {write(s: string): unknown} = process.stderr, env: NodeJS.ProcessEnv = process.env): number {
+  const e = error as (Error & {oclif?: {exit?: number}}) | null | undefined
+  const message = e instanceof Error ? e.message : String(error)
+  const first = escapeControl(message.split('\n')[0] ?? '')
+  const known = e instanceof Error && e.oclif !== undefined
+  stderr.write(known ? `mkr: ${first}\n` : `mkr: unexpected error: ${first}\nhint: run with DEBUG=1 for details and report it\n`)
+  if (env.DEBUG && e instanceof Error && e.stack) stderr.write(e.stack + '\n')
+  return (known && e.oclif?.exit) || 1
 }

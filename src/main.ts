@@ -3,6 +3,8 @@
 // before any command ran (unknown command), which gets the same one-line format.
 import {flush} from '@oclif/core/flush'
 import {run} from '@oclif/core/run'
+import {reportTopLevel} from './errors.js'
+import {escapeControl} from './output/sanitize.js'
 
 export async function main(argv: string[], entryUrl: string): Promise<void> {
   try {
@@ -10,18 +12,16 @@ export async function main(argv: string[], entryUrl: string): Promise<void> {
     await flush()
   } catch (error) {
     const e = error as Error & {oclif?: {exit?: number}; code?: string}
-    if (e.code === 'EEXIT') {
+    if (e?.code === 'EEXIT') {
       process.exitCode = e.oclif?.exit ?? 1
       return
     }
-    const m = /^command (\S+) not found/.exec(e.message)
+    const m = /^command (\S+) not found/.exec(String(e?.message ?? e))
     if (m) {
-      process.stderr.write(`mkr: unknown command: ${m[1].replaceAll(':', ' ')}\nhint: see \`mkr --help\` for the list\n`)
+      process.stderr.write(`mkr: unknown command: ${escapeControl(m[1].replaceAll(':', ' '))}\nhint: see \`mkr --help\` for the list\n`)
       process.exitCode = 2
       return
     }
-    process.stderr.write(`mkr: ${e.message.split('\n')[0]}\n`)
-    if (process.env.DEBUG && e.stack) process.stderr.write(e.stack + '\n')
-    process.exitCode = e.oclif?.exit ?? 1
+    process.exitCode = reportTopLevel(e)
   }
 }

@@ -3,9 +3,10 @@
 // Pure: the caller joins hosts, monitors and check monitor names and decides about color.
 import type {Alert} from '../api/alerts.js'
 import {paintHostStatus, paintStatus, type Palette} from '../output/color.js'
+import {escapeControl} from '../output/sanitize.js'
+import {localDateTime} from '../output/time.js'
 
 const ALERT_STATUSES = new Set(['CRITICAL', 'WARNING', 'OK', 'UNKNOWN'])
-import {localDateTime} from '../output/time.js'
 
 /** The host fields the line uses (a raw host object from GET /api/v0/hosts). */
 export interface HostLike {
@@ -148,22 +149,27 @@ export function monitorPart(alert: Alert, m: MonitorLike): string {
 
 /** ` <hostName> <status|retired> [<svc>:<r1>,<r2>, …]` */
 export function hostPart(host: HostLike, colorize: boolean, p: Palette): string {
-  let status = host.isRetired ? 'retired' : host.status
+  // server-provided strings are escaped one by one: the line's own color codes must stay intact
+  let status = escapeControl(host.isRetired ? 'retired' : String(host.status))
   if (colorize) status = paintHostStatus(p, status)
-  const roles = Object.entries(host.roles ?? {}).map(([svc, rs]) => `${svc}:${(rs ?? []).join(',')}`)
-  return ` ${host.name} ${status} [${roles.join(', ')}]`
+  const roles = Object.entries(host.roles ?? {}).map(([svc, rs]) => escapeControl(`${svc}:${(rs ?? []).join(',')}`))
+  return ` ${escapeControl(String(host.name))} ${status} [${roles.join(', ')}]`
 }
 
 function statusPart(status: string, colorize: boolean, p: Palette): string {
-  if (!colorize) return status
-  return ALERT_STATUSES.has(status) ? paintStatus(p, status, `${status} `) : status
+  if (!ALERT_STATUSES.has(status)) return escapeControl(String(status))
+  return colorize ? paintStatus(p, status, `${status} `) : status
 }
 
-/** The whole line, without a newline. */
+/**
+ * The whole line, without a newline. Every string from the server (ids, names, messages, URLs,
+ * expressions) has its control characters escaped, so an alert cannot forge lines or drive the
+ * terminal.
+ */
 export function formatAlertLine(alert: Alert, o: LineOptions): string {
   const when = (o.formatTime ?? localDateTime)(alert.openedAt)
   let monitorMsg = o.monitor ? monitorPart(alert, o.monitor) : ''
   if (alert.type === 'check') monitorMsg = checkMessageLine(alert.message ?? '', o.checkName)
   const hostMsg = o.host ? hostPart(o.host, o.colorize, o.palette) : ''
-  return `${alert.id} ${when} ${statusPart(alert.status, o.colorize, o.palette)} ${monitorMsg}${hostMsg}`
+  return `${escapeControl(String(alert.id))} ${when} ${statusPart(alert.status, o.colorize, o.palette)} ${escapeControl(monitorMsg)}${hostMsg}`
 }

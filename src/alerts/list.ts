@@ -1,9 +1,9 @@
 // `mkr alerts list`: joins alerts with hosts, monitors and check monitor names, applies mkr's filters
-// and produces one line per alert (see format.ts). Hosts and monitors are read here with plain GETs
-// (src/api/hosts.ts and src/api/monitors.ts belong to other modules of the CLI).
+// and produces one line per alert (see format.ts).
 import type {Alert} from '../api/alerts.js'
 import type {ApiClient} from '../api/client.js'
-import {InvalidResponseError} from '../api/errors.js'
+import {listHosts} from '../api/hosts.js'
+import {listMonitors} from '../api/monitors.js'
 import type {Palette} from '../output/color.js'
 import {formatAlertLine, type HostLike, type MonitorLike} from './format.js'
 
@@ -25,16 +25,11 @@ export interface Joined {
 
 /** Every host that is not retired, as mkr asks for them (all four statuses). */
 export async function fetchHosts(client: ApiClient): Promise<HostLike[]> {
-  const body = await client.get<{hosts?: unknown}>('/api/v0/hosts', {status: [...HOST_STATUSES]})
-  if (!body || !Array.isArray(body.hosts)) throw new InvalidResponseError('GET', '/api/v0/hosts', 'no `hosts` array in the body')
-  return body.hosts as HostLike[]
+  return (await listHosts(client, {status: [...HOST_STATUSES]})) as HostLike[]
 }
 
 export async function fetchMonitors(client: ApiClient): Promise<MonitorLike[]> {
-  const body = await client.get<{monitors?: unknown}>('/api/v0/monitors')
-  if (!body || !Array.isArray(body.monitors))
-    throw new InvalidResponseError('GET', '/api/v0/monitors', 'no `monitors` array in the body')
-  return body.monitors as MonitorLike[]
+  return (await listMonitors(client)) as MonitorLike[]
 }
 
 /**

@@ -133,9 +133,12 @@ export function runForOutput(argv: string[], opts: RunOptions): Promise<RunResul
   })
 }
 
-function startError(cmd: string, error: unknown): StartError {
+/** A spawn failure as a shell reports it: 127 not found, 126 found but not executable, 125 other. */
+export function startError(cmd: string, error: unknown): StartError {
   const code = (error as NodeJS.ErrnoException)?.code
   if (code === 'ENOENT') return new StartError(`${cmd}: command not found`, 127)
-  if (code === 'EACCES') return new StartError(`${cmd}: permission denied`, 126)
+  if (code === 'EACCES' || code === 'EPERM') return new StartError(`${cmd}: permission denied`, 126)
+  if (code === 'ENOEXEC') return new StartError(`${cmd}: cannot execute: not an executable format`, 126)
+  if (code === 'EISDIR') return new StartError(`${cmd}: is a directory`, 126)
   return new StartError(`${cmd}: cannot start: ${(error as Error)?.message ?? String(error)}`, 125)
 }

@@ -6,6 +6,14 @@ import {FAULT_SYNTAX, parseFaultFlag, type FaultSpec} from '../sandbox/faults.js
 const READ_ONLY_KEY = 'sandbox-readonly'
 
 export default class Sandbox extends BaseCommand<typeof Sandbox> {
+  // --conf and --apibase mean nothing to a server: only the output flags are global here, so oclif
+  // rejects the others as unknown flags. (The cast keeps the static side assignable to BaseCommand's;
+  // this command never reads flags.conf / flags.apibase, nor calls settings() or api().)
+  static baseFlags = {
+    quiet: BaseCommand.baseFlags.quiet,
+    color: BaseCommand.baseFlags.color,
+  } as unknown as typeof BaseCommand.baseFlags
+
   static summary = 'Run a local Mackerel-compatible API server (no Mackerel account needed)'
   static description = `Serves the Mackerel API subset mkr uses (hosts, services, check reports, monitors, alerts, graph annotations) on 127.0.0.1 from an in-memory store seeded with demo data, and prints the variables that point mkr at it:
 

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {getHost, getMetricNames, HOST_STATUSES, type HostStatus} from '../api/hosts.js'
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, checkIds} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import {reduceHost} from '../hosts/format.js'
 import {setHostStatuses} from '../hosts/set-status.js'
@@ -26,7 +26,7 @@ export default class Status extends BaseCommand<typeof Status> {
   }
 
   async run(): Promise<void> {
-    const ids = this.rest.length ? this.rest : [this.hostId()]
+    const ids = this.rest.length ? checkIds('host id', this.rest) : [this.hostId()]
     const client = await this.api()
     if (this.flags.set) {
       await setHostStatuses(client, ids, this.flags.set as HostStatus, (l) => this.info(l))

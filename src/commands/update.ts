@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {HOST_STATUSES, type HostStatus} from '../api/hosts.js'
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, checkIds} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import {setHostStatuses} from '../hosts/set-status.js'
 
@@ -19,7 +19,7 @@ export default class Update extends BaseCommand<typeof Update> {
   async run(): Promise<void> {
     if (!this.flags.status)
       throw new UsageError('nothing to update', {hint: 'e.g. mkr update --status maintenance HOSTID'})
-    const ids = this.rest.length ? this.rest : [this.hostId()]
+    const ids = this.rest.length ? checkIds('host id', this.rest) : [this.hostId()]
     await setHostStatuses(await this.api(), ids, this.flags.status as HostStatus, (l) => this.info(l))
   }
 }

@@ -4,6 +4,9 @@ import {isAbsolute, join, sep} from 'node:path'
 
 const MAGIC = /[*?[]/
 
+/** A malformed pattern (Go's filepath.ErrBadPattern): a reversed range like `[z-a]`, an empty class. */
+export class GlobPatternError extends Error {}
+
 function segmentRegExp(seg: string): RegExp {
   let re = ''
   for (let i = 0; i < seg.length; i++) {
@@ -16,17 +19,37 @@ function segmentRegExp(seg: string): RegExp {
       else {
         let body = seg.slice(i + 1, end)
         if (body.startsWith('^') || body.startsWith('!')) body = '^' + body.slice(1)
+        checkClass(seg.slice(i, end + 1), body.replace(/^\^/, ''))
         re += `[${body.replace(/\\/g, '\\\\')}]`
         i = end
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&')
   }
-  return new RegExp(`^${re}$`)
+  try {
+    return new RegExp(`^${re}$`)
+  } catch (error) {
+    throw new GlobPatternError(`bad pattern ${seg}: ${(error as Error).message}`)
+  }
+}
+
+/** Throws GlobPatternError for a character class a RegExp would reject or that can match nothing. */
+function checkClass(whole: string, body: string): void {
+  if (body === '') throw new GlobPatternError(`empty character class ${whole}`)
+  const chars = Array.from(body)
+  for (let j = 0; j + 2 < chars.length; j++) {
+    if (chars[j + 1] !== '-') continue
+    const lo = chars[j].codePointAt(0)!
+    const hi = chars[j + 2].codePointAt(0)!
+    if (lo > hi) throw new GlobPatternError(`bad character range ${chars[j]}-${chars[j + 2]} in ${whole} (the range is reversed)`)
+    j += 2
+  }
 }
 
 /** Files matching `pattern`, sorted like Go's filepath.Glob (lexical per directory). */
 export function glob(pattern: string): string[] {
   const parts = pattern.split(sep)
+  // a malformed pattern is an error even when no directory exists to match it against (as in Go)
+  for (const seg of parts) if (MAGIC.test(seg)) segmentRegExp(seg)
   let bases = [isAbsolute(pattern) ? sep : '.']
   const start = isAbsolute(pattern) ? 1 : 0
   for (let i = start; i < parts.length; i++) {

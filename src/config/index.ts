@@ -3,12 +3,13 @@
 //   API base: --apibase > MACKEREL_APIBASE > config `apibase` > https://api.mackerelio.com
 //   host id:  argument / --host > <root>/id   (root: config `root`, else the agent default)
 // The agent config is TOML (mackerel-agent.conf), parsed with smol-toml; `include` globs are merged in.
-import {existsSync, readFileSync} from 'node:fs'
+import {closeSync, constants as fsc, existsSync, fstatSync, openSync, readFileSync, statSync, type Stats} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 import {ConfigError, fsReason} from '../errors.js'
-import {glob} from './glob.js'
+import {escapeControl} from '../output/sanitize.js'
+import {glob, GlobPatternError} from './glob.js'
 
 export const DEFAULT_API_BASE = 'https://api.mackerelio.com'
 
@@ -39,15 +40,44 @@ function pick(doc: Record<string, unknown>, key: string): unknown {
   return undefined
 }
 
+/** What a path is, in a few words, when it is not a regular file (undefined when it is one). */
+function notRegular(st: Stats): string | undefined {
+  if (st.isFile()) return undefined
+  if (st.isDirectory()) return 'is a directory'
+  if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file'
+  if (st.isSocket()) return 'is a socket, not a regular file'
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'is a device, not a regular file'
+  return 'is not a regular file'
+}
+
+/**
+ * Reads a regular file as UTF-8, and only a regular file: a FIFO, a device or a directory is an error
+ * (reading a FIFO would block forever). The type is checked before opening, and again on the open
+ * descriptor (opened with O_NONBLOCK, so even a FIFO swapped in between cannot block the open).
+ */
+export function readRegularFile(file: string): string {
+  const bad = notRegular(statSync(file))
+  if (bad) throw Object.assign(new Error(bad), {code: 'ENOTREG', reason: bad})
+  const fd = openSync(file, fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0))
+  try {
+    const again = notRegular(fstatSync(fd))
+    if (again) throw Object.assign(new Error(again), {code: 'ENOTREG', reason: again})
+    return readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
+}
+
 function readToml(file: string): Record<string, unknown> {
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    text = readRegularFile(file)
   } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    const why = fsReason(e)
+    const e = error as NodeJS.ErrnoException & {reason?: string}
+    const why = e.reason ?? fsReason(e)
     throw new ConfigError(`cannot read config ${file}: ${why}`, {
       hint: e.code === 'EACCES' ? 'run as a user that can read it, or set MACKEREL_APIKEY' : undefined,
+      fsCode: e.code,
     })
   }
   try {
@@ -81,7 +111,16 @@ export function loadAgentConfig(file: string): AgentConfig {
   const include = stringKey(doc, 'include', file)
   if (include) {
     const pattern = isAbsolute(include) ? include : resolve(dirname(file), include)
-    for (const inc of glob(pattern)) {
+    let files: string[]
+    try {
+      files = glob(pattern)
+    } catch (error) {
+      if (!(error instanceof GlobPatternError)) throw error
+      throw new ConfigError(`invalid config ${file}: \`include\` pattern ${JSON.stringify(include)}: ${error.message}`, {
+        hint: 'fix the glob: `*`, `?` and character classes like [a-z] are supported',
+      })
+    }
+    for (const inc of files) {
       const d = readToml(inc)
       apply(d, inc)
       conf.raw = {...conf.raw, ...d}
@@ -103,6 +142,8 @@ export interface Settings {
   /** directory holding the agent's `id` file */
   root: string
   confPath: string
+  /** the config path was given (--conf), not the agent default */
+  confExplicit: boolean
   /** the loaded config, when the file exists and parsed */
   conf?: AgentConfig
   /** why the config could not be used (missing explicit file, unreadable, invalid) */
@@ -128,29 +169,59 @@ export function resolveSettings(input: SettingsInput, env: NodeJS.ProcessEnv = p
   const apiKey = envKey ? envKey : conf?.apikey || undefined
   const apiBase = input.apibase || env.MACKEREL_APIBASE || conf?.apibase || DEFAULT_API_BASE
   const root = conf?.root || defaultRoot()
-  return {apiKey, apiBase, root, confPath, conf, confError}
+  return {apiKey, apiBase, root, confPath, confExplicit: input.conf !== undefined, conf, confError}
+}
+
+/**
+ * The config problem a command (not `wrap`, which logs it and runs the job) must stop on, even when
+ * MACKEREL_APIKEY is set: a broken config would otherwise be skipped silently and requests would go
+ * to another API base than the config's. Always for an explicit --conf. For the agent's default path
+ * too (invalid TOML, not a regular file, a bad include), except a permission error when the key
+ * comes from the environment: the agent config is commonly root-only, and `MACKEREL_APIKEY=… mkr`
+ * as another user is the normal way around it (mkr ignores the file then too).
+ */
+export function fatalConfigError(s: Settings): ConfigError | undefined {
+  const e = s.confError
+  if (!e) return undefined
+  if (!s.confExplicit && s.apiKey && (e.fsCode === 'EACCES' || e.fsCode === 'EPERM')) return undefined
+  return e
 }
 
 /** The API key, or a ConfigError that names both ways to set it (and the config problem, if any). */
 export function requireApiKey(s: Settings): string {
   if (s.apiKey) return s.apiKey
-  if (s.confError && !process.env.MACKEREL_APIKEY) throw s.confError
+  if (s.confError) throw s.confError
   throw new ConfigError('no API key: MACKEREL_APIKEY is not set and no `apikey` is in ' + s.confPath, {
     hint: "export MACKEREL_APIKEY='<your API key>' or set apikey in the agent config (--conf FILE)",
   })
 }
 
-/** Checks the API base: an http(s) URL; plain http only for loopback (else a warning is returned). */
+/**
+ * `text` (a URL, or what was meant as one) with any user name and password replaced by `***`, so an
+ * error message never echoes a credential written into a URL.
+ */
+export function redactUserinfo(text: string): string {
+  return text.replace(/(\/\/|^)([^/?#\s]*)@/g, (m, pre: string) => `${pre}***@`)
+}
+
+/**
+ * Checks the API base: an http(s) URL without user name or password; plain http only for loopback
+ * (else a warning is returned).
+ */
 export function checkApiBase(apiBase: string): {url: URL; warning?: string} {
+  const shown = escapeControl(redactUserinfo(apiBase))
   let url: URL
   try {
     url = new URL(apiBase)
   } catch {
-    throw new ConfigError(`invalid API base URL: ${apiBase}`, {hint: 'use e.g. --apibase https://api.mackerelio.com'})
+    throw new ConfigError(`invalid API base URL: ${shown}`, {hint: 'use e.g. --apibase https://api.mackerelio.com'})
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new ConfigError(`invalid API base URL: ${apiBase}: scheme must be https or http`)
-  if (url.username || url.password) url.username = url.password = ''
+    throw new ConfigError(`invalid API base URL: ${shown}: scheme must be https or http`)
+  if (url.username || url.password)
+    throw new ConfigError(`invalid API base URL: ${shown}: a user name or password in the URL is not supported`, {
+      hint: 'the API key is sent in the X-Api-Key header: remove the `user:password@` part',
+    })
   let warning: string | undefined
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
@@ -164,10 +235,10 @@ export function readHostId(root: string): string {
   const file = join(root, 'id')
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    text = readRegularFile(file)
   } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    const why = fsReason(e)
+    const e = error as NodeJS.ErrnoException & {reason?: string}
+    const why = e.reason ?? fsReason(e)
     throw new ConfigError(`cannot read host id from ${file}: ${why}`, {
       hint: 'give the host id as an argument, e.g. `mkr status HOSTID`',
     })

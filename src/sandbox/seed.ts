@@ -29,6 +29,18 @@ const HOST_METRICS = [
   'filesystem.xvda1.used',
 ]
 
+/** Ids the demo data always has (the README's examples use them). */
+export const SEED_IDS = {
+  web01: '2eQGDXqtoXs',
+  web02: '2eQGEaLxibb',
+  /** the open WARNING alert of `CPU %` on web01 */
+  cpuAlert: '2wpLU5fBXbG',
+  /** the open CRITICAL check alert `backup` on db01 */
+  checkAlert: '2ust8jNxFH3',
+  /** the annotation `deploy v1.4.2` (service demo, role web) */
+  deployAnnotation: '3b2xWzDkP1a',
+} as const
+
 export function seedDemo(store: Store): void {
   const now = store.now()
   store.addService('demo', 'Demo web application', ['web', 'db'])
@@ -37,9 +49,10 @@ export function seedDemo(store: Store): void {
   store.addRole('demo', 'web').memo = 'nginx + app'
 
   const day = 86_400
-  const hosts: {name: string; status: HostStatus; roles: string[]; displayName?: string; ip: string; retired?: boolean; ci?: string}[] = [
-    {name: 'web01', status: 'working', roles: ['demo:web'], displayName: 'web01 (primary)', ip: '10.0.1.11', ci: 'i-0a1b2c3d4e5f60001'},
-    {name: 'web02', status: 'working', roles: ['demo:web'], ip: '10.0.1.12', ci: 'i-0a1b2c3d4e5f60002'},
+  // fixed ids for what the README and the commands' examples name (`mkr status 2eQGDXqtoXs`, ...)
+  const hosts: {name: string; status: HostStatus; roles: string[]; displayName?: string; ip: string; retired?: boolean; ci?: string; id?: string}[] = [
+    {name: 'web01', status: 'working', roles: ['demo:web'], displayName: 'web01 (primary)', ip: '10.0.1.11', ci: 'i-0a1b2c3d4e5f60001', id: SEED_IDS.web01},
+    {name: 'web02', status: 'working', roles: ['demo:web'], ip: '10.0.1.12', ci: 'i-0a1b2c3d4e5f60002', id: SEED_IDS.web02},
     {name: 'db01', status: 'standby', roles: ['demo:db'], displayName: 'db01 (replica)', ip: '10.0.2.21'},
     {name: 'worker01', status: 'maintenance', roles: ['batch:worker'], ip: '10.0.3.31'},
     {name: 'worker02', status: 'poweroff', roles: ['batch:worker'], ip: '10.0.3.32'},
@@ -49,6 +62,7 @@ export function seedDemo(store: Store): void {
   const ids: Record<string, string> = {}
   hosts.forEach((h, i) => {
     const rec = store.addHost({
+      id: h.id,
       name: h.name,
       displayName: h.displayName,
       customIdentifier: h.ci ?? null,
@@ -161,8 +175,8 @@ export function seedDemo(store: Store): void {
   store.addAlert({type: 'query', monitorId: m.query.id, status: 'OK', value: 93.5, series: {name: 'container.cpu.utilization', labels: {'k8s.pod.name': 'demo-7c9d'}}, openedAt: now - 3 * day, closedAt: now - 3 * day + 900})
   store.addAlert({type: 'connectivity', monitorId: m.connectivity.id, hostId: ids.worker02, status: 'CRITICAL', openedAt: now - 2 * day})
   store.addAlert({type: 'service', monitorId: m.service.id, status: 'WARNING', value: 912.4, openedAt: now - day})
-  store.addAlert({type: 'check', monitorId: check.id, hostId: ids.db01, status: 'CRITICAL', message: 'backup failed: exit status 2', openedAt: now - 6 * hour})
-  const cpu = store.addAlert({type: 'host', monitorId: m.cpu.id, hostId: ids.web01, status: 'WARNING', value: 84.1, openedAt: now - hour, memo: 'looking into it'})
+  store.addAlert({id: SEED_IDS.checkAlert, type: 'check', monitorId: check.id, hostId: ids.db01, status: 'CRITICAL', message: 'backup failed: exit status 2', openedAt: now - 6 * hour})
+  const cpu = store.addAlert({id: SEED_IDS.cpuAlert, type: 'host', monitorId: m.cpu.id, hostId: ids.web01, status: 'WARNING', value: 84.1, openedAt: now - hour, memo: 'looking into it'})
   store.addAlertLog(cpu, {status: 'CRITICAL', targetValue: 96.3, createdAt: now - hour + 300})
   store.addAlertLog(cpu, {status: 'WARNING', targetValue: 84.1, createdAt: now - hour + 900})
   store.checkStates.set(`${ids.db01}\tbackup`, {
@@ -176,7 +190,7 @@ export function seedDemo(store: Store): void {
   })
   store.hosts.get(ids.db01)!.checks.push({name: 'backup', memo: 'nightly pg_dump'})
 
-  store.addAnnotation({title: 'deploy v1.4.2', description: 'release notes: https://example.com/r/142', from: now - 2 * hour, to: now - 2 * hour + 120, service: 'demo', roles: ['web']})
+  store.addAnnotation({id: SEED_IDS.deployAnnotation, title: 'deploy v1.4.2', description: 'release notes: https://example.com/r/142', from: now - 2 * hour, to: now - 2 * hour + 120, service: 'demo', roles: ['web']})
   store.addAnnotation({title: 'maintenance window', from: now - day, to: now - day + hour, service: 'demo'})
 }
 

@@ -11,8 +11,8 @@ const BASE = 'https://api.example.test'
 const client = () => new ApiClient({apiBase: BASE, apiKey: 'k', random: () => 0, sleep: async () => {}})
 
 const hosts: HostLike[] = [
-  {id: 'h1', name: 'web01', status: 'working', roles: {web: ['app']}},
-  {id: 'h2', name: 'db01', status: 'maintenance', roles: {db: ['master'], web: ['db']}},
+  {id: 'h1', name: 'web01', status: 'working', roles: {web: ['app']}, isRetired: false, createdAt: 1700000000} as HostLike,
+  {id: 'h2', name: 'db01', status: 'maintenance', roles: {db: ['master'], web: ['db']}, isRetired: false, createdAt: 1700000000} as HostLike,
 ]
 const monitors: MonitorLike[] = [
   {id: 'mc', type: 'connectivity', name: 'connectivity'},

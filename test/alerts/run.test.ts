@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {runForOutput, StartError} from '../../src/alerts/run.js'
+import {runForOutput, startError, StartError} from '../../src/alerts/run.js'
 
 const node = process.execPath
 const opts = {timeoutMs: 20_000, maxBytes: 80_000}
@@ -54,5 +54,13 @@ describe('runForOutput (the command of `alerts memo -- …`)', () => {
   it('a command that cannot start is a StartError with the shell-style code', async () => {
     await assert.rejects(runForOutput(['/nonexistent/mkr-test-cmd'], opts), (e: Error) => e instanceof StartError && e.exitCode === 127)
     await assert.rejects(runForOutput([], opts), StartError)
+  })
+
+  it('start failures map to shell codes: 127 not found, 126 found but not executable (EACCES, EPERM, ENOEXEC), 125 other', () => {
+    const code = (c: string) => startError('job', Object.assign(new Error(c), {code: c})).exitCode
+    assert.deepEqual(
+      ['ENOENT', 'EACCES', 'EPERM', 'ENOEXEC', 'EISDIR', 'EMFILE', 'E2BIG'].map((c) => [c, code(c)]),
+      [['ENOENT', 127], ['EACCES', 126], ['EPERM', 126], ['ENOEXEC', 126], ['EISDIR', 126], ['EMFILE', 125], ['E2BIG', 125]],
+    )
   })
 })

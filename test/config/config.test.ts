@@ -5,6 +5,8 @@ import {join} from 'node:path'
 import {
   checkApiBase,
   DEFAULT_API_BASE,
+  fatalConfigError,
+  redactUserinfo,
   loadAgentConfig,
   readHostId,
   requireApiKey,
@@ -142,6 +144,57 @@ describe('config', () => {
     })
     it('a missing id file is an error naming the file', () => {
       assert.throws(() => readHostId(dir), /cannot read host id from .*\/id: no such file/)
+    })
+  })
+
+  describe('issue 12: special files, broken configs, globs, credentials in URLs', () => {
+    it('a device as the config (/dev/null) is an error naming it: only regular files are read', () => {
+      assert.throws(() => loadAgentConfig('/dev/null'), (e: ConfigError) => {
+        assert.equal(e.message, 'cannot read config /dev/null: is a device, not a regular file')
+        return true
+      })
+    })
+    it('an include glob matching a device is an error naming it', () => {
+      const p = write('main.conf', 'include = "/dev/nul[l]"\n')
+      assert.throws(() => loadAgentConfig(p), /^ConfigError: cannot read config \/dev\/null: is a device, not a regular file$/)
+    })
+    it('an include pattern with a reversed range [z-a] is a ConfigError naming file and pattern', () => {
+      const p = write('main.conf', 'include = "conf.d/[z-a].conf"\n')
+      assert.throws(() => loadAgentConfig(p), (e: Error) => {
+        assert.ok(e instanceof ConfigError)
+        assert.equal(e.message, `invalid config ${p}: \`include\` pattern "conf.d/[z-a].conf": bad character range z-a in [z-a] (the range is reversed)`)
+        return true
+      })
+    })
+    it('a broken explicit --conf stops a command even with MACKEREL_APIKEY set', () => {
+      const p = write('bad.conf', 'apibase = "https://conf.test"\napikey = \n')
+      const s = resolveSettings({conf: p}, {MACKEREL_APIKEY: 'k'})
+      assert.equal(s.apiKey, 'k')
+      assert.match(fatalConfigError(s)!.message, /^invalid TOML in .*bad\.conf \(line 2/)
+    })
+    it('the default config: broken is fatal; unreadable is skipped only when the key comes from the environment', () => {
+      const base = {apiBase: DEFAULT_API_BASE, root: '/r', confPath: '/etc/mackerel-agent/mackerel-agent.conf', confExplicit: false}
+      const denied = new ConfigError('cannot read config /etc/mackerel-agent/mackerel-agent.conf: permission denied', {fsCode: 'EACCES'})
+      const invalid = new ConfigError('invalid TOML in /etc/mackerel-agent/mackerel-agent.conf (line 1): x')
+      assert.equal(fatalConfigError({...base, apiKey: 'k', confError: denied}), undefined)
+      assert.equal(fatalConfigError({...base, apiKey: 'k', confError: invalid}), invalid)
+      assert.equal(fatalConfigError({...base, confError: denied}), denied)
+      assert.equal(fatalConfigError({...base, apiKey: 'k', confExplicit: true, confError: denied}), denied)
+      assert.equal(fatalConfigError({...base, apiKey: 'k'}), undefined)
+    })
+    it('an API base with user:password@ is rejected, and the password is never in the message', () => {
+      for (const [base, shown] of [
+        ['https://u:pw1234@api.test/', 'https://***@api.test/'],
+        ['ftp://u:pw1234@api.test/', 'ftp://***@api.test/'],
+        ['https://u:p@w1234@api.test', 'https://***@api.test'],
+      ])
+        assert.throws(() => checkApiBase(base), (e: Error) => {
+          assert.ok(e.message.startsWith(`invalid API base URL: ${shown}`), e.message)
+          assert.doesNotMatch(e.message + ((e as ConfigError).hint ?? ''), /pw1234|w1234/)
+          return true
+        })
+      assert.equal(redactUserinfo('not a url: //me:secret@host'), 'not a url: //***@host')
+      assert.equal(redactUserinfo('https://api.test/a@b'), 'https://api.test/a@b')
     })
   })
 })

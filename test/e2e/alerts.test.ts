@@ -131,7 +131,7 @@ describe('e2e: alerts against the sandbox', () => {
 
     r = await runMkr(['alerts', 'close', b, 'no-such-alert', 'never-tried', '--reason', 'x'], {env})
     assert.equal(r.code, 1)
-    assert.match(r.stderr, new RegExp(`^Alert closed ${b}\\nmkr: POST /api/v0/alerts/no-such-alert/close failed: 404 .*\\nhint: already closed: ${b}; not tried: never-tried\\n$`))
+    assert.match(r.stderr, new RegExp(`^Alert closed ${b}\\nmkr: POST /api/v0/alerts/no-such-alert/close failed: 404 .*\\nhint: closed: ${b}; failed: no-such-alert; not tried: never-tried\\n$`))
     assert.equal(sb.store.alerts.get(b)!.reason, 'x')
 
     const m = mark()
@@ -139,6 +139,48 @@ describe('e2e: alerts against the sandbox', () => {
     assert.equal(r.code, 2)
     assert.match(r.stderr, /give at least one alert id/)
     assert.equal(sb.requests().length, m)
+  })
+
+  it('alerts close A B C with a network error on B: says what was closed, what failed, what was not tried', async () => {
+    const [a, b, c] = open.slice(-5, -2)
+    sb.addFault({method: 'POST', path: `/api/v0/alerts/${b}/close`, drop: true})
+    try {
+      const r = await runMkr(['alerts', 'close', a, b, c], {env})
+      assert.equal(r.code, 1)
+      const lines = r.stderr.split('\n')
+      assert.equal(lines[0], `Alert closed ${a}`)
+      assert.match(lines[1], new RegExp(`^mkr: POST /api/v0/alerts/${b}/close`))
+      assert.match(r.stderr, new RegExp(`\\nhint: closed: ${a}; failed: ${b}; not tried: ${c}(;|\\n)`))
+      assert.equal(sb.store.alerts.get(c)!.status, 'CRITICAL')
+      assert.equal(sb.requests().filter((q) => q.path === `/api/v0/alerts/${c}/close`).length, 0)
+    } finally {
+      sb.clearFaults()
+    }
+  })
+
+  it('an empty alert id is a usage error and nothing is sent (close, logs, memo)', async () => {
+    const m = mark()
+    for (const args of [['alerts', 'close', ''], ['alerts', 'close', open[0], ' '], ['alerts', 'logs', ''], ['alerts', 'memo', '', '--text', 'x']]) {
+      const r = await runMkr(args, {env})
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, /^mkr: alert id is empty\n/)
+    }
+    assert.equal(sb.requests().length, m)
+  })
+
+  it('alerts list escapes control characters from the server (no terminal retitling, no forged lines)', async () => {
+    const h = sb.store.addHost({name: 'evil\u001b]0;pwned\u0007', status: 'working'})
+    const chk = sb.store.newId()
+    sb.store.checkMonitors.set(chk, {id: chk, name: 'chk\u001b[2J'})
+    const added = sb.store.addAlert({type: 'check', monitorId: chk, hostId: h.id, status: 'CRITICAL', message: 'x\u001b[1Ay\rmkr: all good', openedAt: NOW_MS / 1000 + 3600})
+    try {
+      const r = await runMkr(['alerts', 'list', '--no-color', '--limit', '1', '--page-interval', '0'], {env})
+      assert.equal(r.code, 0, r.stderr)
+      assert.doesNotMatch(r.stdout, /[\u0000-\u0009\u000b-\u001f]/)
+      assert.equal(r.stdout.slice(r.stdout.indexOf(' CRITICAL ')), ' CRITICAL chk\\x1b[2J x\\x1b[1Ay... evil\\x1b]0;pwned\\x07 working []\n')
+    } finally {
+      sb.store.alerts.delete(added.id)
+    }
   })
 
   it('alerts logs: JSON of the log entries, newest first', async () => {

@@ -79,7 +79,7 @@ describe('e2e: annotations against the sandbox', () => {
     assert.equal(b.description, 'mine')
   })
 
-  it('list takes the same time forms; update replaces; delete prints what was deleted', async () => {
+  it('list takes the same time forms; update keeps what is not given; delete prints what was deleted', async () => {
     const a = await create(['--title', 'to-update', '--from', '2030-01-01T00:00:00Z', '--to', '2030-01-01T01:00:00Z', '-r', 'db'])
     let r = await runMkr(['annotations', 'list', '-s', 'demo', '--from', '2030-01-01T00:30:00Z', '--to', '2030-01-02'], {env})
     assert.equal(r.code, 0, r.stderr)
@@ -87,7 +87,7 @@ describe('e2e: annotations against the sandbox', () => {
 
     r = await runMkr(['annotations', 'update', '--id', String(a.id), '-s', 'demo', '--title', 'updated', '--from', '1893456000', '--to', '2030-01-01T02:00:00Z'], {env})
     assert.equal(r.code, 0, r.stderr)
-    assert.deepEqual(JSON.parse(r.stdout), {id: a.id, title: 'updated', from: 1893456000, to: 1893463200, service: 'demo'})
+    assert.deepEqual(JSON.parse(r.stdout), {id: a.id, title: 'updated', from: 1893456000, to: 1893463200, service: 'demo', roles: ['db']})
 
     r = await runMkr(['annotations', 'delete', '--id', String(a.id)], {env})
     assert.equal(r.code, 0, r.stderr)
@@ -109,6 +109,36 @@ describe('e2e: annotations against the sandbox', () => {
     assert.equal(JSON.parse(r.stdout)[0].title, 'tty table')
   })
 
+  it('update keeps the roles, description and title it is not given (the API\'s PUT replaces everything)', async () => {
+    const a = await create(['--title', 'deploy v1.2', '--description', 'notes', '--from', '2032-01-01T00:00:00Z', '--to', '2032-01-01T00:10:00Z', '-r', 'web,db'])
+    const id = String(a.id)
+    let r = await runMkr(['annotations', 'update', '--id', id, '-s', 'demo', '--title', 'deploy v1.2 (rolled back)', '--from', '1956528000', '--to', '1956528600'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(sb.store.annotations.get(id), {id, title: 'deploy v1.2 (rolled back)', description: 'notes', from: 1956528000, to: 1956528600, service: 'demo', roles: ['web', 'db']})
+
+    r = await runMkr(['annotations', 'update', '--id', id, '-s', 'demo', '--from', '1956528000', '--to', '1956529200'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(sb.store.annotations.get(id), {id, title: 'deploy v1.2 (rolled back)', description: 'notes', from: 1956528000, to: 1956529200, service: 'demo', roles: ['web', 'db']})
+
+    r = await runMkr(['annotations', 'update', '--id', id, '-s', 'demo', '--from', '1956528000', '--to', '1956529200', '--role', '', '--description', ''], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), {id, title: 'deploy v1.2 (rolled back)', from: 1956528000, to: 1956529200, service: 'demo'})
+    const stored = sb.store.annotations.get(id)!
+    assert.equal(stored.description ?? '', '')
+    assert.equal((stored.roles ?? []).length, 0)
+  })
+
+  it('update of an id the service does not list: without --title an error (nothing written); with it, a warning', async () => {
+    const before = annotationRequests().filter((q) => q.method === 'PUT').length
+    let r = await runMkr(['annotations', 'update', '--id', 'nosuchid123', '-s', 'demo', '--from', 'now', '--to', 'now'], {env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /^mkr: graph annotation nosuchid123 is not in the annotations of service "demo": cannot keep its title\n/)
+    assert.equal(annotationRequests().filter((q) => q.method === 'PUT').length, before)
+    r = await runMkr(['annotations', 'update', '--id', 'nosuchid123', '-s', 'demo', '--title', 't', '--from', 'now', '--to', 'now'], {env})
+    assert.equal(r.code, 1) // the API: 404
+    assert.match(r.stderr, /^mkr: warning: graph annotation nosuchid123 is not in the annotations of service "demo": a description or roles not given are not kept\nmkr: PUT /)
+  })
+
   describe('bad input is rejected before any request', () => {
     const long = (n: number) => 'x'.repeat(n)
     const cases: [string, string[], number, RegExp][] = [
@@ -117,14 +147,20 @@ describe('e2e: annotations against the sandbox', () => {
       ['no --to', ['create', '-s', 'demo', '--title', 't', '--from', 'now'], 2, /`to` is a required field/],
       ['a time it cannot read', ['create', '-s', 'demo', '--title', 't', '--from', 'yesterday', '--to', 'now'], 2, /--from "yesterday": not a time.*\nhint: use epoch seconds/],
       ['epoch milliseconds', ['create', '-s', 'demo', '--title', 't', '--from', '1714500000000', '--to', 'now'], 2, /milliseconds; give epoch seconds \(1714500000\)/],
-      ['from after to', ['create', '-s', 'demo', '--title', 't', '--from', 'now', '--to', '-1h'], 1, /--from \(\d+\) is after --to/],
-      ['a 251-character title', ['create', '-s', 'demo', '--title', long(251), '--from', 'now', '--to', 'now'], 1, /title is 251 characters long; the limit is 250/],
-      ['a 1025-character description', ['create', '-s', 'demo', '--title', 't', '--description', long(1025), '--from', 'now', '--to', 'now'], 1, /description is 1025 characters long/],
+      ['from after to', ['create', '-s', 'demo', '--title', 't', '--from', 'now', '--to', '-1h'], 2, /--from \(\d+\) is after --to/],
+      ['a 251-character title', ['create', '-s', 'demo', '--title', long(251), '--from', 'now', '--to', 'now'], 2, /title is 251 characters long; the limit is 250/],
+      ['a 1025-character description', ['create', '-s', 'demo', '--title', 't', '--description', long(1025), '--from', 'now', '--to', 'now'], 2, /description is 1025 characters long/],
+      ['--role without --service', ['create', '--title', 't', '-r', 'web', '--from', 'now', '--to', 'now'], 2, /^mkr: --role needs --service/],
+      ['update: from after to', ['update', '--id', 'x', '-s', 'demo', '--title', 't', '--from', 'now', '--to', '-1h'], 2, /--from \(\d+\) is after --to/],
+      ['update: a 251-character title', ['update', '--id', 'x', '-s', 'demo', '--title', long(251), '--from', 'now', '--to', 'now'], 2, /title is 251 characters long/],
+      ['update: --role without --service', ['update', '--id', 'x', '--title', 't', '-r', 'web', '--from', 'now', '--to', 'now'], 2, /--role needs --service/],
+      ['update with an empty --id', ['update', '--id', '', '-s', 'demo', '--title', 't', '--from', 'now', '--to', 'now'], 2, /^mkr: annotation id is empty/],
+      ['delete with an empty --id', ['delete', '--id', ''], 2, /^mkr: annotation id is empty/],
+      ['list: from after to', ['list', '-s', 'demo', '--from', 'now', '--to', '-1h'], 2, /--from \(\d+\) is after --to/],
       ['both description flags', ['create', '-s', 'demo', '--title', 't', '--description', 'a', '--description-file', '-', '--from', 'now', '--to', 'now'], 2, /cannot be used together/],
       ['a missing description file', ['create', '-s', 'demo', '--title', 't', '--description-file', '/nonexistent/desc', '--from', 'now', '--to', 'now'], 1, /cannot read --description-file \/nonexistent\/desc: no such file/],
       ['a role of another service', ['create', '-s', 'demo', '--title', 't', '-r', 'other:web', '--from', 'now', '--to', 'now'], 2, /names service "other"/],
       ['update without --id', ['update', '-s', 'demo', '--from', 'now', '--to', 'now'], 2, /`id` is a required field to update/],
-      ['update without --title (the API would reject it)', ['update', '--id', 'x', '-s', 'demo', '--from', 'now', '--to', 'now'], 2, /`title` is a required field to update a graph annotation/],
       ['delete without --id', ['delete'], 2, /`id` is a required field to delete/],
       ['list without --from', ['list', '-s', 'demo', '--to', 'now'], 2, /`from` is a required field to list/],
     ]

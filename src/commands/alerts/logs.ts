@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {alertLogJson, listAlertLogs} from '../../api/alerts.js'
 import {MAX_LIMIT, parseLimit, progress} from '../../alerts/cli.js'
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, checkIds} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {printJson} from '../../output/json.js'
 
@@ -19,8 +19,8 @@ export default class AlertsLogs extends BaseCommand<typeof AlertsLogs> {
   }
 
   async run(): Promise<void> {
-    const id = this.args.id
-    if (!id) throw new UsageError('give the alert id', {hint: 'mkr alerts logs ID [--limit N]'})
+    if (this.args.id === undefined) throw new UsageError('give the alert id', {hint: 'mkr alerts logs ID [--limit N]'})
+    const [id] = checkIds('alert id', [this.args.id])
     const limit = parseLimit(this.flags.limit, 100)
     const p = progress('logs', this.flags.quiet)
     const logs = await listAlertLogs(await this.api(), id, {limit, onPage: p.update}).finally(p.done)

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {ALERT_MEMO_MAX_BYTES, getAlert, updateAlertMemo} from '../../api/alerts.js'
 import {buildMemo, SECTION_NAME, utf8Bytes} from '../../alerts/memo.js'
 import {runForOutput, StartError} from '../../alerts/run.js'
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, checkIds} from '../../base-command.js'
 import {CliError, UsageError} from '../../errors.js'
 import {readTextInput} from '../../input.js'
 import {parseDurationFlag} from '../../timespec.js'
@@ -34,8 +34,9 @@ Mackerel keeps memos up to 80 KB: longer content keeps its end, and a warning sa
 
   async run(): Promise<void> {
     const f = this.flags
-    const id = this.args.id
-    if (!id) throw new UsageError('give the alert id', {hint: 'mkr alerts memo ID (--text TEXT | --file FILE | -- COMMAND [ARGS...])'})
+    if (this.args.id === undefined)
+      throw new UsageError('give the alert id', {hint: 'mkr alerts memo ID (--text TEXT | --file FILE | -- COMMAND [ARGS...])'})
+    const [id] = checkIds('alert id', [this.args.id])
     // Everything after `--` is the command; oclif drops the `--` itself, so find it in the raw argv.
     const dd = this.argv.indexOf('--')
     const command = dd === -1 ? [] : this.argv.slice(dd + 1)

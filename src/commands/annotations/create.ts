@@ -7,7 +7,7 @@ import {
   type AnnotationInput,
 } from '../../api/annotations.js'
 import {BaseCommand} from '../../base-command.js'
-import {annotationFlags, annotationTimes, missing, readDescription, TIME_HELP} from '../../annotations/input.js'
+import {annotationFlags, annotationService, annotationTimes, checkAnnotation, missing, readDescription, TIME_HELP} from '../../annotations/input.js'
 import {printJson} from '../../output/json.js'
 
 export default class AnnotationsCreate extends BaseCommand<typeof AnnotationsCreate> {
@@ -27,13 +27,14 @@ Prints the created annotation as JSON.`
     const f = this.flags
     const action = 'create a graph annotation'
     if (!f.title) throw missing('title', action, 'TEXT')
-    if (!f.service) throw missing('service', action, 'NAME')
+    const service = annotationService(f, action)
     const {from, to} = annotationTimes(f, action)
-    const roles = normalizeRoles(f.role, f.service)
+    const roles = normalizeRoles(f.role, service)
     const description = (await readDescription(f)) ?? descriptionFromCheckMessage()
-    const input: AnnotationInput = {title: f.title, from, to, service: f.service}
+    const input: AnnotationInput = {title: f.title, from, to, service}
     if (description) input.description = description
     if (roles) input.roles = roles
+    checkAnnotation(input) // usage errors (exit 2), before anything is sent
     validateAnnotation(input)
     const created = await createAnnotation(await this.api(), input)
     printJson(annotationJson(created))

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import {annotationJson, deleteAnnotation} from '../../api/annotations.js'
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, checkIds} from '../../base-command.js'
 import {printJson} from '../../output/json.js'
 import {missing} from '../../annotations/input.js'
 
@@ -14,8 +14,9 @@ export default class AnnotationsDelete extends BaseCommand<typeof AnnotationsDel
   }
 
   async run(): Promise<void> {
-    if (!this.flags.id) throw missing('id', 'delete a graph annotation', 'ID')
-    const deleted = await deleteAnnotation(await this.api(), this.flags.id)
+    if (this.flags.id === undefined) throw missing('id', 'delete a graph annotation', 'ID')
+    const [id] = checkIds('annotation id', [this.flags.id])
+    const deleted = await deleteAnnotation(await this.api(), id)
     printJson(annotationJson(deleted))
   }
 }

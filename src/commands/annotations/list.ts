@@ -1,12 +1,11 @@
 import * as Flags from '@oclif/core/flags'
 import {annotationJson, listAnnotations} from '../../api/annotations.js'
 import {BaseCommand} from '../../base-command.js'
-import {CliError} from '../../errors.js'
 import {printJson} from '../../output/json.js'
 import {renderTable} from '../../output/table.js'
 import {localDateTime} from '../../output/time.js'
 import {outputMode} from '../../output/tty.js'
-import {annotationTimes, missing} from '../../annotations/input.js'
+import {annotationTimes, checkRange, missing} from '../../annotations/input.js'
 
 export default class AnnotationsList extends BaseCommand<typeof AnnotationsList> {
   static summary = 'List the graph annotations of a service that overlap a time range'
@@ -29,7 +28,7 @@ A table on a terminal; JSON (mkr's shape) when piped or with --json.`
     const action = 'list graph annotations'
     if (!f.service) throw missing('service', action, 'NAME')
     const {from, to} = annotationTimes(f, action)
-    if (from > to) throw new CliError(`--from (${from}) is after --to (${to})`, {hint: 'swap them'})
+    checkRange(from, to)
     const list = await listAnnotations(await this.api(), {service: f.service, from, to})
     const mode = outputMode({json: f.json, color: f.color})
     if (mode.table) {
