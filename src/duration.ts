@@ -1,5 +1,6 @@
 // Durations, one syntax for every flag: Go-style (`90s`, `1h30m`, `1.5h`, `500ms`), as mkr's `--notification-interval` takes them
-// (Go's time.ParseDuration), and their display.
+// (Go's time.ParseDuration), their limits and their display.
+import {UsageError} from './errors.js'
 
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
@@ -44,15 +45,45 @@ export function parseDuration(input: string): number {
   return sign * total
 }
 
-/** Parses a non-negative duration; `what` names the flag in the error. */
-export function parseFlagDuration(what: string, input: string): number {
+/**
+ * The largest duration a flag takes unless it says otherwise: 24 days (576h). Node's timers hold at
+ * most 2^31-1 ms (24.8 days); a longer setTimeout fires after 1 ms, so every duration that ends up in
+ * a timer must stay below that.
+ */
+export const MAX_DURATION_MS = 576 * 3_600_000
+
+/** A duration in Go's notation for messages: `576h`, `10m`, `1.5s`, `1ms`, `0s`. */
+export function showDuration(ms: number): string {
+  if (ms === 0) return '0s'
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`
+  if (ms >= 1000) return `${ms / 1000}s`
+  return `${ms}ms`
+}
+
+export interface DurationLimits {
+  /** smallest allowed value in ms (default 0: not negative) */
+  min?: number
+  /** largest allowed value in ms (default MAX_DURATION_MS) */
+  max?: number
+}
+
+/**
+ * A duration flag's value in milliseconds: Go syntax, not negative, within [min, max]. Every
+ * duration flag of every command goes through here. A bad value is a UsageError (exit 2) whose
+ * message starts with `--<flag>: ` and, when out of range, names the limit.
+ */
+export function parseDurationFlag(flag: string, value: string, limits: DurationLimits = {}): number {
+  const min = limits.min ?? 0
+  const max = limits.max ?? MAX_DURATION_MS
   let ms: number
   try {
-    ms = parseDuration(input)
+    ms = parseDuration(value)
   } catch (error) {
-    throw new Error(`${what}: ${(error as Error).message}`)
+    throw new UsageError(`--${flag}: ${(error as Error).message}`)
   }
-  if (ms < 0) throw new Error(`${what}: must not be negative (got ${input})`)
+  if (ms < 0) throw new UsageError(`--${flag}: ${JSON.stringify(value)} must not be negative`)
+  if (ms < min) throw new UsageError(`--${flag}: ${JSON.stringify(value)} must be at least ${showDuration(min)}`)
+  if (!(ms <= max)) throw new UsageError(`--${flag}: ${JSON.stringify(value)} is more than the maximum, ${showDuration(max)}${max % 86_400_000 === 0 ? ` (${max / 86_400_000} days)` : ''}`)
   return ms
 }
 

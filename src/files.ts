@@ -5,16 +5,19 @@
 //   permissions of a file it replaces are kept;
 // - a symlink is resolved and the file it points to is replaced that way (the link stays a link);
 // - a device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is written through, never
-//   replaced; a FIFO nobody reads is an error instead of a hang;
+//   replaced; a FIFO nobody reads is an error instead of a hang; /dev/stdout and /dev/fd/N write to
+//   this process's descriptor (a socket from the parent cannot be opened by path);
 // - a directory is an error.
 import {
   closeSync,
   constants,
+  fstatSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
   openSync,
   readlinkSync,
+  realpathSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -41,6 +44,30 @@ function statOrUndefined(path: string, follow: boolean): Stats | undefined {
   }
 }
 
+/**
+ * mkdir -p without Node's `recursive` (on a path like /proc/nope/x it retries forever): each missing
+ * level is created once, parents first, and the depth is bounded.
+ */
+export function ensureDir(dir: string, mode = 0o700, depth = 0): void {
+  if (depth > 64) throw new Error(`${dir}: too many levels of directories to create`)
+  try {
+    if (statSync(dir).isDirectory()) return
+    const e = new Error(`${dir} is not a directory`) as NodeJS.ErrnoException
+    e.code = 'ENOTDIR'
+    throw e
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  const parent = dirname(dir)
+  if (parent !== dir) ensureDir(parent, mode, depth + 1)
+  try {
+    mkdirSync(dir, {mode})
+  } catch (error) {
+    // created meanwhile by someone else: fine if it is a directory
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error
+  }
+}
+
 /** The final path a chain of symlinks leads to (which may not exist yet); at most 40 links. */
 export function resolveLinks(path: string): string {
   let p = resolve(path)
@@ -60,48 +87,58 @@ function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
+/** Writes all of `buf` to `fd`; a full pipe is waited for, but not forever (30 s without progress). */
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0
+  let stalledMs = 0
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off)
+      stalledMs = 0
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || stalledMs >= 30_000) throw error
+      pause(10)
+      stalledMs += 10
+    }
+  }
+}
+
 /** Writes to a device, FIFO or socket: no temporary file, no truncation of what is not a file. */
-function writeThrough(path: string, data: string | Buffer): void {
+function writeThrough(path: string, data: Buffer, st: Stats): void {
   let fd: number
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
   } catch (error) {
     const e = error as NodeJS.ErrnoException
     if (e.code === 'ENXIO') {
-      const err = new Error(`${path} is a named pipe that nobody reads`) as NodeJS.ErrnoException
+      const err = new Error(st.isFIFO() ? 'a named pipe that nobody reads' : 'a socket, which cannot be opened as a file') as NodeJS.ErrnoException
       err.code = 'ENXIO'
       throw err
     }
     throw error
   }
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data
-    let off = 0
-    // a full pipe: wait for its reader, but not forever (30 s without progress)
-    let stalledMs = 0
-    while (off < buf.length) {
-      try {
-        const n = writeSync(fd, buf, off)
-        off += n
-        stalledMs = 0
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || stalledMs >= 30_000) throw error
-        pause(10)
-        stalledMs += 10
-      }
-    }
+    writeAll(fd, data)
   } finally {
     closeSync(fd)
   }
 }
 
+/** The descriptor a path names: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N. */
+function descriptorPath(path: string): number | undefined {
+  if (path === '/dev/stdout') return 1
+  if (path === '/dev/stderr') return 2
+  const m = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(path)
+  return m ? Number(m[1]) : undefined
+}
+
 /** Atomic replace of a regular file (or creation of a new one) at `file`. */
-function replaceAtomically(file: string, data: string | Buffer, mode: number, existing: Stats | undefined): void {
+function replaceAtomically(file: string, data: Buffer, mode: number, existing: Stats | undefined): void {
   const dir = dirname(file)
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   const fd = openSync(tmp, 'wx', existing ? existing.mode & 0o7777 : mode)
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
+    writeAll(fd, data)
     fsyncSync(fd)
     closeSync(fd)
   } catch (error) {
@@ -128,14 +165,27 @@ function replaceAtomically(file: string, data: string | Buffer, mode: number, ex
  * (code EISDIR for a directory, ENXIO for a FIFO without reader); callers word it with fsReason().
  */
 export function writeFileSafely(path: string, data: string | Buffer, opts: WriteOptions = {}): void {
-  const target = resolveLinks(path)
-  if (opts.mkdir) mkdirSync(dirname(target), {recursive: true, mode: 0o700})
-  const st = statOrUndefined(target, true)
+  const buf = typeof data === 'string' ? Buffer.from(data) : data
+  // this process's own descriptor, when it is not a file (a pipe or socket from the caller): written
+  // to as it is (a socket cannot be opened through /proc)
+  const fd = descriptorPath(path)
+  if (fd !== undefined) {
+    let st: Stats | undefined
+    try {
+      st = fstatSync(fd)
+    } catch {}
+    if (st && !st.isFile() && !st.isDirectory()) return writeAll(fd, buf)
+  }
+  // stat() first: the kernel follows "magic" links such as /dev/stdout -> /proc/self/fd/1 -> pipe:[…]
+  const st = statOrUndefined(path, true)
   if (st?.isDirectory()) {
     const e = new Error(`${path} is a directory`) as NodeJS.ErrnoException
     e.code = 'EISDIR'
     throw e
   }
-  if (st && !st.isFile()) return writeThrough(target, data)
-  replaceAtomically(target, data, opts.mode ?? 0o600, st)
+  if (st && !st.isFile()) return writeThrough(path, buf, st)
+  // a regular file (through any symlinks: replaced where it is), or a new file (where a dangling link points)
+  const target = st ? realpathSync(path) : resolveLinks(path)
+  if (opts.mkdir) ensureDir(dirname(target))
+  replaceAtomically(target, buf, opts.mode ?? 0o600, st)
 }

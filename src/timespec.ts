@@ -7,10 +7,10 @@
 //   2024-05-01                 a date alone is local midnight
 //   now                        the current time
 //   -15m  +2h  now-1h30m       relative to now; units s, m, h, d, w (combinable: 1h30m)
-// Durations (--timeout, --page-interval) resolve to milliseconds: `30s`, `1m30s`, `500ms`, `2` (seconds).
+// Durations (--timeout, --page-interval, …) are parsed by src/duration.ts: Go syntax (`30s`, `1m30s`, `500ms`),
+// at most 24 days unless a flag says otherwise.
 
 import {UsageError} from './errors.js'
-import {parseDuration} from './duration.js'
 
 export class TimeSpecError extends Error {}
 
@@ -112,15 +112,6 @@ export function parseTimeFlag(flag: string, value: string, nowMs: number = Date.
   }
 }
 
-/** A duration flag's value in milliseconds (Go syntax, see src/duration.ts); a bad value is a usage error. */
-export function parseDurationFlag(flag: string, value: string, opts: {min?: number} = {}): number {
-  let ms: number
-  try {
-    ms = parseDuration(value)
-  } catch (error) {
-    throw new UsageError(`--${flag}: ${(error as Error).message}`)
-  }
-  if (opts.min !== undefined && ms < opts.min)
-    throw new UsageError(`--${flag}: ${JSON.stringify(value)} must be at least ${opts.min} ms`)
-  return ms
-}
+// Duration flags are parsed in one place, src/duration.ts (Go syntax, a documented maximum); this
+// name stays for the commands that import it from here.
+export {parseDurationFlag} from './duration.js'

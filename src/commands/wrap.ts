@@ -8,20 +8,11 @@ import {runWrap} from '../wrap/main.js'
 
 export default class Wrap extends Command {
   static summary = 'Run a command and report its result to Mackerel as a check monitoring result'
-  static description = `Runs COMMAND (no shell), passes its stdin, stdout and stderr through, and exits with its exit code
-(128+N when it died from signal N; 127 not found, 126 not executable, 125 other start failures).
-A failure is reported as CRITICAL (WARNING with -w); with -a a success after a failure reports OK.
-The job always runs, even when the API key, host id or config is missing. A report that cannot be
-delivered within --report-timeout is spooled and sent by the next run (or --flush).
+  static description = `Runs COMMAND (no shell), passes its stdin, stdout and stderr through, and exits with its exit code (128+N when it died from signal N; 127 not found, 126 not executable, 125 other start failures). A failure is reported as CRITICAL (WARNING with -w); with -a a success after a failure reports OK. The job always runs, even when the API key, host id or config is missing. Every report is written to a spool before it is sent; one that cannot be delivered within --report-timeout stays there and is sent by the next run (or --flush).
 
-Flags go before the command; put the command after \`--\`. The job runs in its own session and
-process group: SIGTERM, SIGINT, SIGHUP and SIGQUIT sent to wrap are forwarded to that group once,
-and --timeout kills the whole group. The job has no controlling terminal (it can read a terminal on
-stdin, but cannot open /dev/tty).
+Flags go before the command; put the command after \`--\`. The job runs in its own session and process group: SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and the other signals that would end wrap are forwarded to that group once, and --timeout kills the whole group. The job has no controlling terminal (it can read a terminal on stdin, but cannot open /dev/tty).
 
-The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environment. State
-(--auto-close, --fail-after, --on-change), the spool and locks live under $XDG_STATE_HOME/mkr
-(default ~/.local/state/mkr).`
+The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environment. State (--auto-close, --fail-after, --on-change), the spool and locks live under $XDG_STATE_HOME/mkr (default ~/.local/state/mkr).`
 
   static examples = [
     '<%= config.bin %> wrap -n nightly-backup -d -- /usr/local/bin/backup.sh',
@@ -45,6 +36,7 @@ The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environme
     'kill-after': Flags.string({description: 'SIGKILL this long after the timeout SIGTERM', default: '10s'}),
     lock: Flags.string({description: 'do not start while a previous run of this check is still running (--lock or --lock=PATH)'}),
     'on-locked': Flags.string({description: 'when locked: skip (exit 0), wait, or report a failure (exit 75)', options: ['skip', 'wait', 'report'], default: 'skip'}),
+    'lock-ttl': Flags.string({description: 'a lock held by another host (which cannot be checked) counts as stale after this long (max 8760h)', default: '24h'}),
     jitter: Flags.string({description: 'sleep up to this long before starting (stable per host and name; not counted in the duration)'}),
     'status-on': Flags.string({description: 'map exit codes to a status, e.g. 1=WARNING or 3-9,42=OK (repeatable)', multiple: true}),
     'max-duration': Flags.string({description: 'report WARNING when a successful run takes longer than this'}),
@@ -57,9 +49,10 @@ The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environme
     'state-dir': Flags.string({description: 'where per-check state and locks live [default: $XDG_STATE_HOME/mkr/wrap-state]'}),
     'report-timeout': Flags.string({description: 'total time for delivering the report, retries included', default: '30s'}),
     flush: Flags.boolean({description: 'send the spooled reports and exit (no command)'}),
-    conf: Flags.string({description: 'mackerel-agent config to read apikey, apibase and root from', helpGroup: 'GLOBAL'}),
-    apibase: Flags.string({description: 'Mackerel API base URL (env MACKEREL_APIBASE)', helpGroup: 'GLOBAL'}),
+    // -q first in the group: see BaseCommand.baseFlags
     quiet: Flags.boolean({char: 'q', description: "hide wrap's info messages (errors are always shown)", helpGroup: 'GLOBAL'}),
+    conf: Flags.string({description: 'mackerel-agent config to read apikey, apibase and root from', helpValue: 'FILE', helpGroup: 'GLOBAL'}),
+    apibase: Flags.string({description: 'Mackerel API base URL (env MACKEREL_APIBASE)', helpValue: 'URL', helpGroup: 'GLOBAL'}),
   }
 
   static usage = 'wrap [FLAGS] -- COMMAND [ARGS...]'

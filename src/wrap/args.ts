@@ -5,10 +5,24 @@
 // - `--flag value`, `--flag=value`, and mkr's single-dash long forms (`-name x`, `-detail`);
 // - short flags `-n x`, `-nx`, and bundled booleans (`-da`);
 // - an argument like `-1` (dash + digit) starts the command, as in mkr.
+//
+// A mistake in wrap's own flags must not cost the job its run (a typo in a crontab would silently stop
+// a nightly backup): when the command is known because it follows `--`, the flags that could not be
+// parsed are ignored and listed in `usageErrors` (runWrap prints them and runs the job anyway). Without
+// `--` the command's start is a guess, and any mistake is a usage error (exit 2).
+import {statSync} from 'node:fs'
 import type {CheckStatus} from '../api/checks.js'
-import {parseFlagDuration} from '../duration.js'
+import {parseDurationFlag, type DurationLimits} from '../duration.js'
+import {DEFAULT_LOCK_TTL_MS} from './lock.js'
 
-export class WrapUsageError extends Error {}
+export class WrapUsageError extends Error {
+  /** what to do, shown when the error stops wrap (exit 2) */
+  hint?: string
+  constructor(message: string, hint?: string) {
+    super(message)
+    if (hint) this.hint = hint
+  }
+}
 
 export type OnLocked = 'skip' | 'wait' | 'report'
 
@@ -43,6 +57,8 @@ export interface WrapOptions {
   killAfterMs: number
   lock: boolean
   lockPath?: string
+  /** a lock held by another host (whose holder cannot be checked) counts as stale after this */
+  lockTtlMs: number
   onLocked: OnLocked
   jitterMs?: number
   statusOn: StatusRule[]
@@ -56,7 +72,15 @@ export interface WrapOptions {
   stateDir?: string
   reportTimeoutMs: number
   flush: boolean
+  /**
+   * Flags that could not be parsed and were ignored, each a message; only ever non-empty when the
+   * command follows `--` (else parseWrapArgs throws). wrap prints them and runs the job anyway.
+   */
+  usageErrors: string[]
 }
+
+/** --lock-ttl (default 24h, DEFAULT_LOCK_TTL_MS): at most 365 days (compared with a lock's age, never a timer). */
+export const MAX_LOCK_TTL_MS = 8760 * 3_600_000
 
 export const STATUSES: readonly CheckStatus[] = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN']
 
@@ -74,12 +98,27 @@ function status(what: string, v: string): CheckStatus {
   return s
 }
 
-function duration(flag: string, v: string): number {
+/** A duration flag (Go syntax; at most 576h = 24 days unless `limits` says otherwise). */
+function duration(flag: string, v: string, limits?: DurationLimits): number {
   try {
-    return parseFlagDuration(`--${flag}`, v)
+    return parseDurationFlag(flag, v, limits)
   } catch (error) {
     throw new WrapUsageError((error as Error).message)
   }
+}
+
+/** `--lock=PATH`: a file path; an existing directory (or a path ending in /) is a mistake. */
+function lockPath(v: string): string {
+  let dir = v.endsWith('/')
+  if (!dir) {
+    try {
+      dir = statSync(v, {throwIfNoEntry: false})?.isDirectory() ?? false
+    } catch {
+      // cannot tell (permissions, a broken mount): tryLock reports what is wrong at run time
+    }
+  }
+  if (dir) throw new WrapUsageError(`--lock=${v}: is a directory; give the lock file's path, e.g. --lock=${v.replace(/\/+$/, '')}/JOB.lock`)
+  return v
 }
 
 /** `1`, `3-9`, `1,3-9` = STATUS */
@@ -147,10 +186,11 @@ const SPECS: Spec[] = [
     name: 'lock',
     kind: 'lock',
     set: (o, v) => {
+      if (v !== '') o.lockPath = lockPath(v)
       o.lock = true
-      if (v !== '') o.lockPath = v
     },
   },
+  {name: 'lock-ttl', kind: 'string', set: (o, v) => (o.lockTtlMs = duration('lock-ttl', v, {min: 1000, max: MAX_LOCK_TTL_MS}))},
   {
     name: 'on-locked',
     kind: 'string',
@@ -202,20 +242,27 @@ export function defaultOptions(): WrapOptions {
     help: false,
     killAfterMs: 10_000,
     lock: false,
+    lockTtlMs: DEFAULT_LOCK_TTL_MS,
     onLocked: 'skip',
     statusOn: [],
     onChange: false,
     annotate: [],
     reportTimeoutMs: 30_000,
     flush: false,
+    usageErrors: [],
   }
 }
 
 const HINT = 'put the command after `--`: mkr wrap [FLAGS] -- COMMAND [ARGS...]'
 
-/** Parses `mkr wrap` arguments (everything after `wrap`). Throws WrapUsageError. */
+/**
+ * Parses `mkr wrap` arguments (everything after `wrap`). A flag that cannot be parsed is ignored and
+ * listed in `usageErrors` when the command follows `--`; otherwise (no clear command) the first
+ * problem is thrown as a WrapUsageError.
+ */
 export function parseWrapArgs(argv: readonly string[]): WrapOptions {
   const o = defaultOptions()
+  const errors: WrapUsageError[] = []
   const seen = new Set<string>()
   const once = (spec: Spec) => {
     const repeatable = spec.name === 'status-on' || spec.name === 'annotate' || spec.name === 'if-status'
@@ -229,28 +276,21 @@ export function parseWrapArgs(argv: readonly string[]): WrapOptions {
     return argv[i++]
   }
   const apply = (spec: Spec, inline: string | undefined, shown: string) => {
-    once(spec)
-    if (spec.kind === 'bool') {
-      if (spec.name === 'no-color') return
-      spec.set(o, inline === undefined ? 'true' : inline.toLowerCase())
-    } else if (spec.kind === 'lock') {
+    // the value is taken first, so that a flag given twice does not leave its value behind as a word
+    let value: string
+    if (spec.kind === 'bool') value = inline === undefined ? 'true' : inline.toLowerCase()
+    else if (spec.kind === 'lock') {
       // `--lock`, `--lock=PATH`, or `--lock PATH` when the command follows a later `--`
-      if (inline !== undefined) {
-        if (inline === '') throw new WrapUsageError('--lock= expects a path')
-        spec.set(o, inline)
-      } else if (i < argv.length && !argv[i].startsWith('-') && argv.indexOf('--', i + 1) > i) spec.set(o, argv[i++])
-      else spec.set(o, '')
-    } else spec.set(o, takeValue(spec, inline, shown))
+      if (inline === '') throw new WrapUsageError('--lock= expects a path')
+      if (inline !== undefined) value = inline
+      else if (i < argv.length && !argv[i].startsWith('-') && argv.indexOf('--', i + 1) > i) value = argv[i++]
+      else value = ''
+    } else value = takeValue(spec, inline, shown)
+    once(spec)
+    if (spec.name !== 'no-color') spec.set(o, value)
   }
-
-  while (i < argv.length) {
-    const arg = argv[i]
-    if (arg === '--') {
-      i++
-      break
-    }
-    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) break
-    i++
+  /** one flag argument (with its value) */
+  const flag = (arg: string): void => {
     const body = arg.replace(/^--?/, '')
     const eq = body.indexOf('=')
     const key = eq < 0 ? body : body.slice(0, eq)
@@ -258,15 +298,15 @@ export function parseWrapArgs(argv: readonly string[]): WrapOptions {
     const long = BY_NAME.get(key)
     if (long && (arg.startsWith('--') || key.length > 1)) {
       apply(long, inline, `--${key}`)
-      continue
+      return
     }
-    if (arg.startsWith('--')) throw new WrapUsageError(`unknown flag ${arg.split('=')[0]}; ${HINT}`)
+    if (arg.startsWith('--')) throw new WrapUsageError(`unknown flag ${arg.split('=')[0]}`, HINT)
     // short flags: -n x, -nx, -da
     let j = 1
     while (j < arg.length) {
       const c = arg[j]
       const spec = BY_CHAR.get(c)
-      if (!spec) throw new WrapUsageError(`unknown flag -${c}${arg.length > 2 ? ` in ${arg}` : ''}; ${HINT}`)
+      if (!spec) throw new WrapUsageError(`unknown flag -${c}${arg.length > 2 ? ` in ${arg}` : ''}`, HINT)
       j++
       if (spec.kind === 'bool') {
         apply(spec, undefined, `-${c}`)
@@ -277,14 +317,59 @@ export function parseWrapArgs(argv: readonly string[]): WrapOptions {
       break
     }
   }
+
+  // after an unknown flag without `=value`, the next word may be its value: it is skipped, and the
+  // command can then only be found after `--`
+  let skipWord = false
+  let dashDash = false
+  while (i < argv.length) {
+    const arg = argv[i]
+    if (arg === '--') {
+      i++
+      dashDash = true
+      break
+    }
+    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
+      if (!skipWord) break
+      skipWord = false
+      i++
+      continue
+    }
+    skipWord = false
+    i++
+    try {
+      flag(arg)
+    } catch (error) {
+      if (!(error instanceof WrapUsageError)) throw error
+      errors.push(error)
+      skipWord = /^unknown flag /.test(error.message) && !arg.includes('=')
+    }
+  }
   o.command = argv.slice(i)
+  const clear = dashDash && o.command.length > 0
+  /** a mistake found after parsing: ignore the flag when the command is clear, else stop */
+  const check = (bad: boolean, message: string, ignore: () => void) => {
+    if (!bad) return
+    errors.push(new WrapUsageError(message))
+    ignore()
+  }
   if (o.help) return o
-  if (o.flush) {
+  if (errors.length > 0 && !clear) {
+    const e = errors[0]
+    throw new WrapUsageError(e.hint ? `${e.message}; ${e.hint}` : e.message)
+  }
+  if (o.flush && !clear) {
     if (o.command.length > 0) throw new WrapUsageError('--flush sends the spooled reports and runs no command; drop the command or --flush')
     return o
   }
+  check(o.flush, '--flush sends the spooled reports and runs no command; drop the command or --flush', () => (o.flush = false))
   if (o.command.length === 0) throw new WrapUsageError(`no command specified; ${HINT}`)
-  if (o.onLocked !== 'skip' && !o.lock) throw new WrapUsageError('--on-locked needs --lock')
-  if (o.name !== undefined && o.name === '') throw new WrapUsageError('--name must not be empty')
+  if (!clear) {
+    if (o.onLocked !== 'skip' && !o.lock) throw new WrapUsageError('--on-locked needs --lock')
+    if (o.name !== undefined && o.name === '') throw new WrapUsageError('--name must not be empty')
+  }
+  check(o.onLocked !== 'skip' && !o.lock, '--on-locked needs --lock', () => (o.onLocked = 'skip'))
+  check(o.name === '', '--name must not be empty', () => (o.name = undefined))
+  o.usageErrors = errors.map((e) => e.message)
   return o
 }

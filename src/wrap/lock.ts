@@ -7,10 +7,34 @@
 // reads a half-written lock). A stale lock is broken only under a short-lived guard file
 // (`<lock>.break`, O_EXCL), after re-reading it under the guard and checking it is still the same
 // stale content, so two runs that both saw the same dead holder cannot both break it and both win.
-import {closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+//
+// A holder on another host (a shared file system, or a Kubernetes pod that got a new host name)
+// cannot be checked: its lock counts as held until it is older than the TTL (--lock-ttl, 24h).
+//
+// Nothing here may hang or spin: every loop is bounded, the lock's directory is created without
+// Node's recursive mkdir (which loops forever on /proc/nope), and only regular files are read (a
+// FIFO at the lock path is opened non-blocking and refused). A lock that cannot be used throws; the
+// caller then runs the job without it.
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import {hostname} from 'node:os'
 import {dirname, join} from 'node:path'
 import {randomBytes} from 'node:crypto'
+import {ensureDir} from '../files.js'
 import {fileKey} from './names.js'
 
 export interface LockRecord {
@@ -62,6 +86,49 @@ export function holderAlive(r: LockRecord, host = hostname()): boolean {
   return alive(r.pid, r.start) || alive(r.jobPid, r.jobStart)
 }
 
+/** The lock's age in ms: from the record's `since`, else (missing, or in the future) the file's mtime. */
+export function lockAge(r: LockRecord | undefined, now: number, mtimeMs?: number): number | undefined {
+  const since = typeof r?.since === 'number' && Number.isFinite(r.since) && r.since <= now ? r.since : mtimeMs
+  return since === undefined ? undefined : Math.max(0, now - since)
+}
+
+/** Default --lock-ttl: how long a lock held by another host (which cannot be checked) counts as held. */
+export const DEFAULT_LOCK_TTL_MS = 24 * 3_600_000
+
+/** A lock path that cannot be used (a directory, a FIFO, a device, too large to be a lock). */
+export class LockUnusableError extends Error {}
+
+const MAX_LOCK_BYTES = 64 * 1024
+
+/**
+ * Reads the lock file: undefined when there is none. Only a regular file is read: the open is
+ * non-blocking (a FIFO never waits for a writer) and the type is checked on the open descriptor.
+ */
+export function readLockFile(path: string): {raw: string; mtimeMs: number} | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  try {
+    const st = fstatSync(fd)
+    if (st.isDirectory()) throw new LockUnusableError(`${path} is a directory`)
+    if (!st.isFile()) throw new LockUnusableError(`${path} is not a regular file`)
+    if (st.size > MAX_LOCK_BYTES) throw new LockUnusableError(`${path} is too large to be a lock file (${st.size} bytes)`)
+    const buf = Buffer.alloc(MAX_LOCK_BYTES + 1)
+    let n = 0
+    // bounded: at most MAX_LOCK_BYTES + 1 bytes, and a read of 0 bytes ends it
+    for (let r = -1; r !== 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null)
+    if (n > MAX_LOCK_BYTES) throw new LockUnusableError(`${path} is too large to be a lock file`)
+    return {raw: buf.subarray(0, n).toString('utf8'), mtimeMs: st.mtimeMs}
+  } finally {
+    closeSync(fd)
+  }
+}
+
+
 const GUARD_STALE_MS = 10_000
 
 export class Lock {
@@ -93,19 +160,26 @@ export class Lock {
   /** Removes the lock file if it is still ours. */
   release(): void {
     try {
-      if (readFileSync(this.path, 'utf8') === this.raw) unlinkSync(this.path)
+      if (readLockFile(this.path)?.raw === this.raw) unlinkSync(this.path)
     } catch {}
   }
 }
 
-export type TryLock = {lock: Lock} | {holder: LockRecord | undefined}
+export type TryLock =
+  /** taken; `replaced`: the holder of an expired lock (another host, older than the TTL) that was broken, and its age */
+  | {lock: Lock; replaced?: LockRecord; replacedAge?: number}
+  /** held; `age` in ms when known; `unchecked`: the holder is on another host (held until the TTL) */
+  | {holder: LockRecord | undefined; age?: number; unchecked?: boolean}
+
+export interface TryLockOptions {
+  /** --lock-ttl: a lock of another host older than this is stale (default 24h) */
+  ttlMs?: number
+  /** this host's name (tests) */
+  host?: string
+}
 
 function readRaw(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return undefined
-  }
+  return readLockFile(path)?.raw
 }
 
 function parse(raw: string): LockRecord | undefined {
@@ -169,28 +243,40 @@ function breakStale(path: string, staleRaw: string): void {
   }
 }
 
-/** One attempt to take the lock: the lock, or who holds it. */
-export function tryLock(path: string, name: string, now = Date.now()): TryLock {
-  mkdirSync(dirname(path), {recursive: true, mode: 0o700})
-  const record: LockRecord = {pid: process.pid, start: processStart(process.pid), host: hostname(), name, since: now}
+/**
+ * One attempt to take the lock: the lock, or who holds it. Throws when the lock cannot be used (its
+ * directory cannot be created, the path is not a regular file, ...): the caller runs without it.
+ */
+export function tryLock(path: string, name: string, now = Date.now(), opts: TryLockOptions = {}): TryLock {
+  const ttlMs = opts.ttlMs ?? DEFAULT_LOCK_TTL_MS
+  const host = opts.host ?? hostname()
+  ensureDir(dirname(path))
+  const record: LockRecord = {pid: process.pid, start: processStart(process.pid), host, name, since: now}
   const raw = JSON.stringify(record) + '\n'
+  let replaced: {replaced: LockRecord; replacedAge: number} | undefined
+  // bounded: a lock that keeps changing under us is reported as held
   for (let attempt = 0; attempt < 10; attempt++) {
-    if (createExclusive(path, raw)) return {lock: new Lock(path, record, raw)}
-    const cur = readRaw(path)
-    if (cur === undefined) continue // released meanwhile
-    const holder = parse(cur)
-    if (holder && holderAlive(holder)) return {holder}
-    if (!holder) {
-      // unreadable content: only an old file is considered stale
-      let age = 0
-      try {
-        age = Date.now() - statSync(path).mtimeMs
-      } catch {
-        continue
-      }
-      if (age < GUARD_STALE_MS) return {holder: undefined}
+    if (createExclusive(path, raw)) return {lock: new Lock(path, record, raw), ...replaced}
+    const cur = readLockFile(path)
+    if (cur === undefined) {
+      if (lstatSync(path, {throwIfNoEntry: false})?.isSymbolicLink()) throw new LockUnusableError(`${path} is a dangling symbolic link`)
+      continue // released meanwhile
     }
-    breakStale(path, cur)
+    const holder = parse(cur.raw)
+    const age = lockAge(holder, now, cur.mtimeMs)
+    if (holder && holder.host !== host) {
+      // cannot be checked from here: held until it is older than the TTL
+      if (age === undefined || age <= ttlMs) return {holder, age, unchecked: true}
+      replaced = {replaced: holder, replacedAge: age}
+    } else if (holder && holderAlive(holder, host)) return {holder, age}
+    else if (!holder) {
+      // unreadable content (being written by a non-atomic writer?): only an old file is stale
+      if (now - cur.mtimeMs < GUARD_STALE_MS) return {holder: undefined, age}
+    }
+    breakStale(path, cur.raw)
   }
-  return {holder: parse(readRaw(path) ?? '')}
+  // it kept changing under us: someone else is at it
+  const cur = readLockFile(path)
+  const holder = cur && parse(cur.raw)
+  return {holder, age: lockAge(holder, now, cur?.mtimeMs), ...(holder && holder.host !== host ? {unchecked: true} : {})}
 }

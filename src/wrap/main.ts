@@ -11,15 +11,19 @@ import type {Settings} from '../config/index.js'
 import {parseWrapArgs, WrapUsageError, type WrapOptions} from './args.js'
 import {Capture} from './capture.js'
 import {decide, type Decision} from './decide.js'
+import {Breaker} from './breaker.js'
 import type {Delivery} from './deliver.js'
-import {formatDuration, notificationIntervalMinutes} from '../duration.js'
-import {defaultSpoolDir, defaultStateDir, writeFileAtomic} from './files.js'
+import {formatDuration, notificationIntervalMinutes, showDuration} from '../duration.js'
+import {writeFileSafely} from '../files.js'
+import {fsReason} from '../errors.js'
+import {maskSecret} from '../secret.js'
+import {defaultSpoolDir, defaultStateDir} from './files.js'
 import {defaultLockPath, type Lock, type LockRecord, tryLock} from './lock.js'
 import {makeLog, type WrapLog} from './log.js'
 import {buildMessage} from './message.js'
-import {defaultCheckName, stableFraction} from './names.js'
+import {CHECK_NAME_RE, defaultCheckName, stableFraction} from './names.js'
 import {startJob, type ForwardedSignal, type RunResult} from './runner.js'
-import {spooledFiles} from './spool.js'
+import {Spool} from './spool.js'
 import {loadState, saveState, type WrapState} from './state.js'
 
 export interface SignalSource {
@@ -36,19 +40,27 @@ export interface WrapIO {
   stderr: NodeJS.WritableStream
   signals: SignalSource
   now?: () => number
+  /** waits (--flush's jitter); default setTimeout */
+  sleep?: (ms: number) => Promise<void>
   /** prints the command's help (the oclif command provides it) */
   help?: () => Promise<void>
 }
 
 /** Exit code when --on-locked report found the lock held (EX_TEMPFAIL: try again later). */
 export const EXIT_LOCKED = 75
-const SIGNALS: ForwardedSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT']
+// every signal that would end wrap by default (or, SIGUSR1, open Node's inspector), see ForwardedSignal
+// in runner.ts; SIGPWR and SIGSTKFLT exist on Linux only (elsewhere, listening to them does nothing)
+const SIGNALS: ForwardedSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGPWR', 'SIGIO', 'SIGSTKFLT']
 const FLUSH_BUDGET_MS = 10_000
+/** Spooled reports a wrap run sends at most (two requests); the rest waits for later runs or --flush. */
+export const FLUSH_MAX_IN_RUN = 200
+/** Attempts per request in a wrap run: with the breaker, at most this many requests while the API is down. */
+export const WRAP_MAX_ATTEMPTS = 3
 
 const signum = (sig: ForwardedSignal) => constants.signals[sig]
 
 /**
- * Routes the four signals to whatever the current phase does with them; wrap never dies from them.
+ * Routes the SIGNALS to whatever the current phase does with them; wrap never dies from them.
  * Outside a phase that handles them (between jitter, lock and start), a signal is kept as pending:
  * the job is then not started.
  */
@@ -108,6 +120,7 @@ class Context {
   settings(): Promise<Settings> {
     this.settingsP ??= import('../config/index.js').then(({resolveSettings}) => {
       const s = resolveSettings({conf: this.o.conf, apibase: this.o.apibase}, this.env)
+      this.log.secret = s.apiKey
       if (s.confError) this.log.error(`${s.confError.message} (the config is ignored)`)
       return s
     })
@@ -200,6 +213,13 @@ export async function runWrap(argv: readonly string[], io: WrapIO): Promise<numb
     io.stderr.write(`mkr wrap: ${error.message}\n`)
     return 2
   }
+  // mistakes in wrap's own flags with a clear command (after `--`): the job runs anyway without those
+  // flags, and the mistakes are told loudly (not silenced by -q; cron mails stderr)
+  if (o.usageErrors.length > 0) {
+    const loud = makeLog(io.stderr, false)
+    for (const e of o.usageErrors) loud.error(`USAGE ERROR: ${e}`)
+    loud.error('running the command anyway, ignoring the flag(s) above; fix the mkr wrap command line (see mkr wrap --help)')
+  }
   if (o.help) {
     await io.help?.()
     return 0
@@ -217,25 +237,37 @@ export async function runWrap(argv: readonly string[], io: WrapIO): Promise<numb
 }
 
 async function flushOnly(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog): Promise<number> {
-  const spoolDir = o.spoolDir ?? defaultSpoolDir(io.env)
-  if (spooledFiles(spoolDir).length === 0) {
-    log.info(`nothing spooled in ${spoolDir}`)
+  const now = io.now ?? Date.now
+  const spool = new Spool(o.spoolDir ?? defaultSpoolDir(io.env), now)
+  if (spool.isEmpty()) {
+    log.info(`nothing spooled in ${spool.dir}`)
     return 0
+  }
+  // --jitter: a fleet flushing from the same cron minute spreads out (stable per host)
+  if (o.jitterMs && o.jitterMs > 0) {
+    const host = (await ctx.hostId(false)) ?? hostname()
+    const ms = Math.floor(stableFraction(`${host}\0--flush`) * o.jitterMs)
+    log.info(`--jitter: waiting ${formatDuration(ms)} before sending`)
+    await (io.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms)
   }
   const c = await ctx.client()
   if (!c) return 1
   const {flushSpool} = await import('./deliver.js')
-  const r = await flushSpool({...c, spoolDir, budgetMs: o.reportTimeoutMs, log, now: io.now ?? Date.now})
-  log.info(`sent ${r.sent} spooled report(s)${r.dropped ? `, dropped ${r.dropped} too old` : ''}${r.remaining ? `, ${r.remaining} still waiting` : ''}`)
+  const r = await flushSpool({...c, spool, budgetMs: o.reportTimeoutMs, log, now, breaker: new Breaker(), secret: log.secret})
+  const parts = [`sent ${r.sent} spooled report(s)`]
+  if (r.refused) parts.push(`${r.refused} refused by the API (logged above)`)
+  if (r.dropped) parts.push(`dropped ${r.dropped} too old`)
+  if (r.remaining) parts.push(`${r.remaining} still waiting`)
+  log.info(parts.join(', '))
   return r.remaining > 0 ? 1 : 0
 }
 
 function writeResultJson(path: string | undefined, r: ResultJson, log: WrapLog): void {
   if (!path) return
   try {
-    writeFileAtomic(path, JSON.stringify(r, null, 2) + '\n', 0o644)
+    writeFileSafely(path, JSON.stringify(r, null, 2) + '\n', {mode: 0o644, mkdir: true})
   } catch (error) {
-    log.error(`cannot write --result-json ${path}: ${(error as Error).message}`)
+    log.error(`cannot write --result-json ${path}: ${fsReason(error)}`)
   }
 }
 
@@ -245,7 +277,11 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
   const name = o.name ?? defaultCheckName(o.command)
   const runId = randomUUID()
   const stateDir = o.stateDir ?? defaultStateDir(env)
-  const spoolDir = o.spoolDir ?? defaultSpoolDir(env)
+  const spool = new Spool(o.spoolDir ?? defaultSpoolDir(env), now)
+  const breaker = new Breaker()
+  // a name Mackerel refuses would be refused forever: said before the job runs (cron mails it)
+  const badName = CHECK_NAME_RE.test(name) ? undefined : `the check name ${JSON.stringify(name)} is not valid for Mackerel (only letters, digits, _ and -): no report can be sent; fix -n/--name`
+  if (badName) log.error(badName)
   const base: Pick<ResultJson, 'name' | 'command' | 'runId'> = {name, command: o.command, runId}
   const skip = async (why: string, code = 0): Promise<number> => {
     log.info(`skipped ${name}: ${why}`)
@@ -299,21 +335,26 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
       let t: ReturnType<typeof tryLock>
       try {
-        t = tryLock(path, name, now())
+        t = tryLock(path, name, now(), {ttlMs: o.lockTtlMs})
       } catch (error) {
         log.error(`cannot use the lock ${path} (${(error as Error).message}): running without it`)
         break
       }
       if ('lock' in t) {
         lock = t.lock
+        if (t.replaced)
+          log.error(
+            `took over the lock ${path} from ${describeHolder(t.replaced, {age: t.replacedAge, ttlMs: o.lockTtlMs})}: older than --lock-ttl ${showDuration(o.lockTtlMs)} (another host cannot be checked)`,
+          )
         break
       }
-      const who = describeHolder(t.holder)
-      if (o.onLocked === 'skip') return skip(`the previous run is still running (${who}; lock ${path})`)
+      const who = describeHolder(t.holder, {age: t.age, unchecked: t.unchecked, ttlMs: o.lockTtlMs})
+      if (o.onLocked === 'skip')
+        return skip(`the previous run is still running (${who}); lock ${path}: if no run is active, remove it to break the lock`)
       if (o.onLocked === 'report') {
         const line = `skipped: the previous run is still running (${who})`
         log.error(`${name}: ${line}; lock ${path}`)
-        await reportOnly(o, io, ctx, log, hub, {name, runId, stateDir, spoolDir, line})
+        await reportOnly(o, io, ctx, log, hub, {name, runId, stateDir, spool, breaker, badName, line})
         writeResultJson(o.resultJson, {...base, hostId: o.host ?? null, skipped: line, exitCode: EXIT_LOCKED, report: true, delivered: false, delivery: 'not-sent'}, log)
         return EXIT_LOCKED
       }
@@ -352,12 +393,13 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     hub.handler = (sig) => {
       if (!job.forward(sig)) missed = true
     }
-    if (spooledFiles(spoolDir).length > 0) {
+    if (!spool.isEmpty()) {
       flushP = (async () => {
         const c = await ctx.client()
         if (!c) return
         const {flushSpool} = await import('./deliver.js')
-        await flushSpool({...c, spoolDir, budgetMs: Math.min(FLUSH_BUDGET_MS, o.reportTimeoutMs), log, now, signal: flushAbort.signal})
+        const budgetMs = Math.min(FLUSH_BUDGET_MS, o.reportTimeoutMs)
+        await flushSpool({...c, spool, budgetMs, log, now, signal: flushAbort.signal, breaker, maxAttempts: WRAP_MAX_ATTEMPTS, secret: log.secret}, FLUSH_MAX_IN_RUN)
       })().catch((error) => log.error(`sending spooled reports failed: ${(error as Error).message}`))
     }
     const result = await job.done
@@ -398,13 +440,15 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     let delivery: Delivery | 'not-sent' = 'not-sent'
     let message: string | undefined
     if (decision.send) {
-      message = buildMessage({
+      // the job's output may hold the API key (a job printing its environment): masked
+      const secret = (await ctx.settings()).apiKey
+      message = maskSecret(buildMessage({
         statusLine: decision.statusLine,
         note: o.note,
         info: `Host: ${hostname()}, duration: ${formatDuration(result.durationMs)}`,
         command: o.command,
         output: capture?.result(),
-      })
+      }), secret)
       const report: CheckReport = {
         source: {type: 'host', hostId: hostId ?? ''},
         name,
@@ -414,7 +458,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
       }
       const ni = o.notificationIntervalMs === undefined ? undefined : notificationIntervalMinutes(o.notificationIntervalMs)
       if (ni !== undefined) report.notificationInterval = ni
-      delivery = await send(report, {hostId, ctx, log, spoolDir, runId, deadline, flushP, abort: abort.signal, now})
+      delivery = await send(report, {hostId, ctx, log, spool, breaker, badName, runId, deadline, flushP, abort: abort.signal, now})
     }
     await settle(flushP, deadline) // spooled reports: bounded by this run's budget
 
@@ -465,10 +509,18 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
   }
 }
 
-function describeHolder(h: LockRecord | undefined): string {
-  if (!h) return 'holder unknown'
+/** Who holds a lock, since when and how long ago; for a holder on another host, when the lock expires. */
+function describeHolder(h: LockRecord | undefined, l: {age?: number; unchecked?: boolean; ttlMs: number}): string {
+  const age = l.age === undefined ? '' : `${formatDuration(l.age)} ago`
+  if (!h) return `holder unknown${age ? `, written ${age}` : ''}`
   const job = h.jobPid ? `, job pid ${h.jobPid}` : ''
-  return `pid ${h.pid}${job} on ${h.host} since ${new Date(h.since).toISOString()}`
+  const since = typeof h.since === 'number' && Number.isFinite(h.since) ? ` since ${new Date(h.since).toISOString()}` : ''
+  let s = `pid ${h.pid}${job} on ${h.host}${since}${age ? `, ${age}` : ''}`
+  if (l.unchecked) {
+    const left = l.age === undefined ? '' : `, in ${formatDuration(Math.max(0, l.ttlMs - l.age))}`
+    s += `; another host cannot be checked from here: the lock counts as stale after --lock-ttl ${formatDuration(l.ttlMs)}${left}`
+  }
+  return s
 }
 
 /** Waits for a promise, but not past the deadline. */
@@ -483,7 +535,9 @@ interface SendContext {
   hostId: string | undefined
   ctx: Context
   log: WrapLog
-  spoolDir: string
+  spool: Spool
+  breaker: Breaker
+  badName?: string
   runId: string
   deadline: number
   flushP: Promise<unknown>
@@ -502,15 +556,21 @@ async function send(report: CheckReport, s: SendContext): Promise<Delivery> {
     logLost(s.log, `cannot send the report for ${report.name}`, report)
     return 'lost'
   }
+  if (s.badName) {
+    logLost(s.log, `cannot send the report for ${report.name}: ${s.badName}`, report)
+    return 'lost'
+  }
   await settle(s.flushP, s.deadline)
-  return deliverReport(report, {
+  return deliverReport(report, s.runId, {
     ...c,
-    spoolDir: s.spoolDir,
+    spool: s.spool,
+    breaker: s.breaker,
     budgetMs: s.deadline - Date.now(),
-    runId: s.runId,
     log: s.log,
     now: s.now,
     signal: s.abort,
+    maxAttempts: WRAP_MAX_ATTEMPTS,
+    secret: s.log.secret,
   })
 }
 
@@ -521,7 +581,7 @@ async function reportOnly(
   ctx: Context,
   log: WrapLog,
   hub: SignalHub,
-  r: {name: string; runId: string; stateDir: string; spoolDir: string; line: string},
+  r: {name: string; runId: string; stateDir: string; spool: Spool; breaker: Breaker; badName?: string; line: string},
 ): Promise<void> {
   const now = io.now ?? Date.now
   const abort = new AbortController()
@@ -544,7 +604,9 @@ async function reportOnly(
     hostId,
     ctx,
     log,
-    spoolDir: r.spoolDir,
+    spool: r.spool,
+    breaker: r.breaker,
+    badName: r.badName,
     runId: r.runId,
     deadline: Date.now() + o.reportTimeoutMs,
     flushP: Promise.resolve(),

@@ -13,7 +13,31 @@ import {join} from 'node:path'
 import {Socket} from 'node:net'
 import type {Capture} from './capture.js'
 
-export type ForwardedSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT'
+/**
+ * The signals wrap catches and forwards to the job's process group: every catchable signal whose
+ * default action would end wrap (and leave the job running, unreported), except
+ * - SIGPIPE and SIGXFSZ: Node ignores them, so that a write to a closed pipe or past the file size
+ *   limit fails (EPIPE, EFBIG) instead of killing wrap; catching them would turn wrap's own failed
+ *   write (a log line to a closed stderr, the spool) into a signal to the job. When the reader of
+ *   the job's output goes away, the copier sends the job SIGPIPE itself;
+ * - SIGTRAP, SIGSYS, SIGABRT (and SIGSEGV, SIGBUS, SIGFPE, SIGILL, which Node cannot catch): faults
+ *   and debugger traps of wrap itself, not requests to the job.
+ * Catching SIGUSR1 also stops Node from opening its inspector on 127.0.0.1:9229 when it arrives.
+ */
+export type ForwardedSignal =
+  | 'SIGTERM'
+  | 'SIGINT'
+  | 'SIGHUP'
+  | 'SIGQUIT'
+  | 'SIGUSR1'
+  | 'SIGUSR2'
+  | 'SIGALRM'
+  | 'SIGVTALRM'
+  | 'SIGPROF'
+  | 'SIGXCPU'
+  | 'SIGPWR'
+  | 'SIGIO'
+  | 'SIGSTKFLT'
 
 export interface RunnerOptions {
   command: readonly string[]

@@ -2,7 +2,7 @@
 // the whole process group is signalled, as a terminal's Ctrl-C does), and --lock.
 import assert from 'node:assert/strict'
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 import {BIN} from './harness.js'
@@ -18,6 +18,26 @@ for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT']) process.on(s, () => 
 process.stdout.write('ready ' + process.pid + '\\n')
 setTimeout(() => process.exit(n), 1200)
 `
+
+// Exits with 7 when it gets the signal named in argv[2]; with 3 when its parent (wrap) goes away or
+// after 20 s (so a wrap that died or did not forward the signal never leaves it running for long).
+const TRAP = `
+process.on(process.argv[2], () => process.exit(7))
+const parent = process.ppid
+setInterval(() => { if (process.ppid !== parent) process.exit(3) }, 100)
+setTimeout(() => process.exit(3), 20000)
+process.stdout.write('ready\\n')
+`
+
+/** Kills a wrap that has not ended after `ms` (a hang is then a failure, not a stuck test run). */
+async function within(s: ReturnType<typeof startWrap>, ms = 30_000) {
+  const t = setTimeout(() => s.child.kill('SIGKILL'), ms)
+  try {
+    return await s.done
+  } finally {
+    clearTimeout(t)
+  }
+}
 
 describe('mkr wrap signals and locks (e2e)', function () {
   this.timeout(60_000)
@@ -49,6 +69,23 @@ describe('mkr wrap signals and locks (e2e)', function () {
       assert.equal(r.code, 1, `the job counted ${r.code} signals; stderr: ${r.stderr}`)
       assert.equal(reportsFor(name).length, 1)
       assert.match(reportsFor(name)[0].report.message as string, /^command exited with code: 1\n/)
+    })
+  }
+
+  // the signals whose default action would end wrap and orphan the job (see ForwardedSignal)
+  for (const sig of ['SIGUSR2', 'SIGUSR1', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGPWR', 'SIGIO', 'SIGSTKFLT'] as const) {
+    it(`${sig} sent to wrap reaches the job; wrap exits with the job's code and reports`, async () => {
+      const trap = join(w.dir, 'trap.cjs')
+      writeFileSync(trap, TRAP)
+      const name = `fwd-${sig}`
+      const s = startWrap(['--conf', w.conf, '-n', name, '--', process.execPath, trap, sig], w.env)
+      await s.waitOut('ready')
+      s.child.kill(sig)
+      const r = await within(s)
+      assert.deepEqual({code: r.code, signal: r.signal}, {code: 7, signal: null}, r.stderr)
+      assert.equal(reportsFor(name).length, 1)
+      assert.match(reportsFor(name)[0].report.message as string, /^command exited with code: 7\n/)
+      assert.doesNotMatch(r.stderr, /Debugger listening/)
     })
   }
 
@@ -155,6 +192,65 @@ describe('mkr wrap signals and locks (e2e)', function () {
       assert.equal(c.code, 0)
       assert.equal(c.stdout, 'hi\n', c.stderr)
       assert.ok(!existsSync(lock), 'released at exit')
+    })
+
+    it('a lock left on another host (a killed pod) counts until --lock-ttl; the skip says its age and how to break it', async () => {
+      const lock = join(w.dir, 'pod.lock')
+      const write = (ageMs: number) =>
+        writeFileSync(lock, JSON.stringify({pid: 4242, host: 'pod-abc123', name: 'P', since: Date.now() - ageMs}) + '\n')
+      write(3_600_000 + 30_000) // 1h0m30s: reported as 1h0m (or 1h1m if this test is very slow)
+      const skipped = await runWrap(['--lock=' + lock, '-n', 'P', '--', 'echo', 'hi'], w.env)
+      assert.equal(skipped.code, 0)
+      assert.equal(skipped.stdout, '')
+      assert.match(
+        skipped.stderr,
+        new RegExp(
+          `^mkr wrap: skipped P: the previous run is still running \\(pid 4242 on pod-abc123 since \\S+Z, 1h[01]m ago; ` +
+            `another host cannot be checked from here: the lock counts as stale after --lock-ttl 24h0m, in 2[23]h\\d+m\\); ` +
+            `lock ${lock}: if no run is active, remove it to break the lock\n$`,
+        ),
+      )
+      // a shorter TTL: the lock is stale, taken over, and that is told
+      const taken = await runWrap(['--lock=' + lock, '--lock-ttl', '1h', '-n', 'P', '--', 'echo', 'hi'], w.env)
+      assert.equal(taken.code, 0)
+      assert.equal(taken.stdout, 'hi\n')
+      assert.match(taken.stderr, /took over the lock .*pod\.lock from pid 4242 on pod-abc123 since \S+Z, 1h[01]m ago: older than --lock-ttl 1h /)
+      assert.ok(!existsSync(lock), 'released at exit')
+      // the default TTL is 24h
+      write(25 * 3_600_000)
+      const old = await runWrap(['--lock=' + lock, '-n', 'P', '--', 'echo', 'hi'], w.env)
+      assert.equal(old.stdout, 'hi\n', old.stderr)
+    })
+
+    it('--lock=DIR is a usage error: exit 2 without `--`; with `--` the job runs (without the lock) and the error is shown', async () => {
+      const d = join(w.dir, 'locks')
+      mkdirSync(d)
+      const bad = await runWrap(['--lock=' + d, 'echo', 'hi'], w.env)
+      assert.equal(bad.code, 2)
+      assert.equal(bad.stdout, '')
+      assert.equal(bad.stderr, `mkr wrap: --lock=${d}: is a directory; give the lock file's path, e.g. --lock=${d}/JOB.lock\n`)
+      const ran = await runWrap(['--lock=' + d, '--', 'sh', '-c', 'echo hi; exit 4'], w.env)
+      assert.equal(ran.code, 4)
+      assert.equal(ran.stdout, 'hi\n')
+      assert.match(ran.stderr, new RegExp(`^mkr wrap: USAGE ERROR: --lock=${d}: is a directory`))
+      assert.match(ran.stderr, /running the command anyway/)
+    })
+
+    it('a lock directory that cannot be created (/proc/nope): the job runs without the lock, no hang', async function () {
+      if (!existsSync('/proc/self')) this.skip()
+      const r = await within(startWrap(['--lock=/proc/nope/x.lock', '--', 'echo', 'hi'], w.env))
+      assert.equal(r.code, 0, `wrap did not end by itself: ${r.signal}`)
+      assert.equal(r.stdout, 'hi\n')
+      assert.match(r.stderr, /cannot use the lock \/proc\/nope\/x\.lock \(ENOENT: .*\): running without it/)
+    })
+
+    it('a FIFO at the lock path: the job runs without the lock, no hang', async () => {
+      const fifo = join(w.dir, 'fifo.lock')
+      execFileSync('mkfifo', [fifo])
+      const r = await within(startWrap(['--lock=' + fifo, '--', 'echo', 'hi'], w.env))
+      assert.equal(r.code, 0, `wrap did not end by itself: ${r.signal}`)
+      assert.equal(r.stdout, 'hi\n')
+      assert.match(r.stderr, /cannot use the lock .*fifo\.lock \(.*fifo\.lock is not a regular file\): running without it/)
     })
   })
 })

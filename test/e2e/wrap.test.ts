@@ -1,14 +1,17 @@
 // `mkr wrap` end to end: the built CLI against the in-process sandbox, every test with its own
 // HOME / XDG_STATE_HOME / TMPDIR.
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
-import {stableFraction} from '../../src/wrap/names.js'
+import {Spool} from '../../src/wrap/spool.js'
 import {running, runWrap, sleep, startWrap, until, wrapEnv, type WrapEnv} from '../wrap/helpers.js'
 
 const KEY = 'sandbox-e2e-secret-key-0123456789'
+/** sha256('jitterhost01\0jit7') gives the stable fraction 0.9295: 1858 ms of a 2 s --jitter */
+const JITTER_NAME = 'jit7'
+const JITTER_MS = 1858
 
 describe('mkr wrap (e2e)', function () {
   this.timeout(60_000)
@@ -111,8 +114,8 @@ describe('mkr wrap (e2e)', function () {
       assert.equal(b.stdout, 'hi')
       assert.equal(b.code, 0)
     })
-    it('a usage error exits 2 and names the flag', async () => {
-      const r = await runWrap(['--bogus', '--', 'true'], w.env)
+    it('a usage error without `--` exits 2 and names the flag', async () => {
+      const r = await runWrap(['--bogus', 'true'], w.env)
       assert.equal(r.code, 2)
       assert.match(r.stderr, /unknown flag --bogus/)
     })
@@ -213,11 +216,11 @@ describe('mkr wrap (e2e)', function () {
     it('a refused OK leaves the state as it was: the next success sends OK again', async () => {
       const args = ['--conf', w.conf, '-a', '-n', 'ac-lost']
       await runWrap([...args, '--', 'false'], w.env)
-      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 403, times: 1})
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 400, times: 1})
       const lost = await runWrap([...args, '--', 'true'], w.env)
       assert.equal(lost.code, 0)
-      assert.match(lost.stderr, /refused.*403/)
-      assert.deepEqual(readdirOrEmpty(w.spoolDir), [], 'a 403 is not spooled')
+      assert.match(lost.stderr, /the API refused the report for ac-lost .*400/)
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [], 'a report the API refuses is not spooled')
       await runWrap([...args, '--', 'true'], w.env)
       await runWrap([...args, '--', 'true'], w.env)
       assert.deepEqual(reportsFor('ac-lost').map((r) => r.report.status), ['CRITICAL', 'OK'])
@@ -298,14 +301,25 @@ describe('mkr wrap (e2e)', function () {
       assert.equal(reportsFor('old').length, 0)
       assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
     })
-    it('a 403 is not spooled: logged with the lost message', async () => {
-      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 403})
-      const r = await runWrap(['--conf', w.conf, '-n', 'forbidden', '-N', 'the note', '--', 'sh', '-c', 'exit 4'], w.env)
+    it('a 400 for the report: not retried, not spooled, logged with the lost message', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 400})
+      const r = await runWrap(['--conf', w.conf, '-n', 'refused', '-N', 'the note', '--', 'sh', '-c', 'exit 4'], w.env)
       assert.equal(r.code, 4)
-      assert.match(r.stderr, /refused: POST \/api\/v0\/monitoring\/checks\/report failed: 403/)
-      assert.match(r.stderr, /this report is lost:\n--- lost report: forbidden CRITICAL[^\n]*\ncommand exited with code: 4\nNote: the note\n/)
+      assert.match(r.stderr, /the API refused the report for refused \(CRITICAL, host \w+, [^)]*\): POST \/api\/v0\/monitoring\/checks\/report failed: 400/)
+      assert.match(r.stderr, /this report is lost:\n--- lost report: refused CRITICAL[^\n]*\ncommand exited with code: 4\nNote: the note\n/)
       assert.equal(reportRequests().length, 1, 'not retried')
       assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+    })
+    it('a 403 (read-only key, IP restriction): the report is kept in the spool, not lost', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 403, times: 1})
+      const r = await runWrap(['--conf', w.conf, '-n', 'forbidden', '--', 'sh', '-c', 'exit 4'], w.env)
+      assert.equal(r.code, 4)
+      assert.match(r.stderr, /could not send the report for forbidden \(.*403.*this API key or URL cannot send reports\); saved it to /)
+      assert.equal(reportRequests().length, 1, 'not retried')
+      assert.equal(readdirOrEmpty(w.spoolDir).length, 1)
+      const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
+      assert.equal(f.code, 0, f.stderr)
+      assert.deepEqual(reportsFor('forbidden').map((x) => x.report.status), ['CRITICAL'])
     })
   })
 
@@ -412,22 +426,150 @@ describe('mkr wrap (e2e)', function () {
       assert.equal(typeof j.userTimeMs, 'number')
       assert.equal(typeof j.systemTimeMs, 'number')
     })
-    it('--jitter: a delay stable for the same host and name, not counted in the duration', async () => {
+    it('--jitter: a delay stable for the same host and name', async () => {
       const run = async (name: string) => {
         const file = join(w.dir, `${name}.json`)
-        await runWrap(['--conf', w.conf, '-n', name, '--jitter', '1s', '--result-json', file, '--', 'true'], w.env)
+        await runWrap(['--conf', w.conf, '-H', 'jitterhost01', '-n', name, '--jitter', '1s', '--result-json', file, '--', 'true'], w.env)
         return JSON.parse(readFileSync(file, 'utf8'))
       }
       const a1 = await run('jit-a')
       const a2 = await run('jit-a')
       const b = await run('jit-b')
-      const expected = (name: string) => Math.floor(stableFraction(`${host}\0${name}`) * 1000)
-      assert.equal(a1.jitterMs, expected('jit-a'))
-      assert.equal(a2.jitterMs, a1.jitterMs)
-      assert.equal(b.jitterMs, expected('jit-b'))
-      assert.notEqual(a1.jitterMs, b.jitterMs)
-      assert.ok(a1.durationMs < Math.max(a1.jitterMs, 200) + 200)
+      // sha256 of "jitterhost01\0jit-a" / "\0jit-b" as a fraction of 1 s (precomputed)
+      assert.equal(a1.jitterMs, 132)
+      assert.equal(a2.jitterMs, 132)
+      assert.equal(b.jitterMs, 822)
     })
+  })
+})
+
+describe('mkr wrap (e2e): no lost or duplicated reports', function () {
+  this.timeout(60_000)
+  let sb: Sandbox
+  let host: string
+  let w: WrapEnv
+  const reportsFor = (name: string) => sb.reports().filter((r) => r.report.name === name)
+  let seen = 0
+  const reportRequests = () => sb.requests().slice(seen).filter((r) => r.path === '/api/v0/monitoring/checks/report')
+  /** pending spool files as an earlier run during an outage leaves them */
+  const spoolSome = (n: number, hostId: (i: number) => string, prefix: string) => {
+    const spool = new Spool(w.spoolDir)
+    for (let i = 0; i < n; i++) {
+      const c = spool.prepare(
+        {version: 1, apiBase: new URL(sb.url).href, spooledAt: 1_700_000_000_000 + i, reason: 'outage', report: {source: {type: 'host', hostId: hostId(i)}, name: `${prefix}${i}`, status: 'CRITICAL', message: 'm', occurredAt: Math.floor(Date.now() / 1000) - 60}},
+        `r${i}`,
+      )
+      spool.writeAhead(c)
+      spool.release(c, 'outage')
+    }
+  }
+
+  before(async () => {
+    sb = await startSandbox({port: 0, seed: true, apiKey: KEY})
+    host = [...sb.store.hosts.keys()].find((id) => sb.store.liveHost(id))!
+  })
+  after(async () => sb.close())
+  beforeEach(() => {
+    sb.clearFaults()
+    seen = sb.requests().length
+    w = wrapEnv(sb.url, KEY, host)
+  })
+  afterEach(() => w.remove())
+
+  it('SIGKILL while the report is being sent: it is on disk, and the next --flush delivers it', async () => {
+    sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', delayMs: 20_000, times: 1})
+    const s = startWrap(['--conf', w.conf, '-n', 'killed', '--', 'sh', '-c', 'exit 3'], w.env)
+    await until(() => reportRequests().length > 0 || readdirOrEmpty(w.spoolDir).some((n) => n.includes('.claim-')), 'the report in flight', 20_000)
+    await until(() => readdirOrEmpty(w.spoolDir).length === 1, 'the write-ahead copy', 20_000)
+    s.child.kill('SIGKILL')
+    await s.done
+    assert.equal(reportsFor('killed').length, 0)
+    assert.equal(readdirOrEmpty(w.spoolDir).length, 1)
+    sb.clearFaults()
+    const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
+    assert.equal(f.code, 0, f.stderr)
+    assert.deepEqual(reportsFor('killed').map((r) => r.report.status), ['CRITICAL'])
+    assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+  })
+
+  it('five wraps at once with 300 spooled reports: each is sent exactly once', async () => {
+    spoolSome(300, () => host, 'par')
+    const runs = await Promise.all([1, 2, 3, 4, 5].map(() => runWrap(['--conf', w.conf, '--', 'true'], w.env)))
+    for (const r of runs) assert.equal(r.code, 0, r.stderr)
+    // each run sends at most 200: what is left goes with --flush
+    await runWrap(['--conf', w.conf, '--flush'], w.env)
+    const names = sb.reports().filter((r) => String(r.report.name).startsWith('par')).map((r) => r.report.name)
+    assert.equal(names.length, 300)
+    assert.equal(new Set(names).size, 300)
+  })
+
+  it('--flush with one report for a host that no longer exists: the other two arrive', async () => {
+    spoolSome(3, (i) => (i === 1 ? 'gonehost0000' : host), 'flush')
+    const r = await runWrap(['--conf', w.conf, '--flush'], w.env)
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /sent 2 spooled report\(s\), 1 refused by the API/)
+    assert.match(r.stderr, /the API refused the report for flush1 \(CRITICAL, host gonehost0000/)
+    assert.deepEqual(reportsFor('flush0').length + reportsFor('flush2').length, 2)
+  })
+
+  it('a mistyped key on a run with nothing to report keeps every spooled report', async () => {
+    spoolSome(5, () => host, 'typo')
+    const r = await runWrap(['--conf', w.conf, '--', 'true'], {...w.env, MACKEREL_APIKEY: 'typo-typo-typo-typo'})
+    assert.equal(r.code, 0)
+    assert.match(r.stderr, /could not send 5 spooled report\(s\) yet: .*401/)
+    assert.equal(readdirOrEmpty(w.spoolDir).length, 5)
+    const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
+    assert.equal(f.code, 0, f.stderr)
+    assert.equal(sb.reports().filter((x) => String(x.report.name).startsWith('typo')).length, 5)
+  })
+
+  it('API down: at most 3 requests for the whole run (spool flush and its own report), all kept', async () => {
+    sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 503})
+    spoolSome(3, () => host, 'down')
+    const r = await runWrap(['--conf', w.conf, '-n', 'down-own', '--', 'sh', '-c', 'exit 2'], w.env)
+    assert.equal(r.code, 2)
+    assert.ok(reportRequests().length <= 3, `${reportRequests().length} requests`)
+    assert.ok(reportRequests().length >= 1)
+    assert.equal(readdirOrEmpty(w.spoolDir).length, 4)
+  })
+
+  it('the API key printed by the job is masked in the report, and still reaches the job', async () => {
+    const r = await runWrap(['--conf', w.conf, '-d', '-n', 'leaky', '--', 'sh', '-c', 'echo "key=$MACKEREL_APIKEY"; exit 1'], w.env)
+    assert.equal(r.code, 1)
+    assert.equal(r.stdout, `key=${KEY}\n`)
+    const m = String(reportsFor('leaky')[0].report.message)
+    assert.match(m, /key=\[API key hidden\]/)
+    assert.ok(!m.includes(KEY))
+  })
+
+  it('a check name Mackerel refuses: said before the job runs, the job runs, nothing is spooled', async () => {
+    const r = await runWrap(['--conf', w.conf, '-n', 'bad name!', '--', 'sh', '-c', 'echo ran; exit 1'], w.env)
+    assert.equal(r.code, 1)
+    assert.equal(r.stdout, 'ran\n')
+    assert.match(r.stderr, /^mkr wrap: the check name "bad name!" is not valid for Mackerel/)
+    assert.equal(reportRequests().length, 0)
+    assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+  })
+
+  it('--result-json to /dev/stdout writes through the pipe; a symlink stays a symlink', async () => {
+    const r = await runWrap(['--conf', w.conf, '-n', 'rj', '--result-json', '/dev/stdout', '--', 'true'], w.env)
+    assert.equal(r.code, 0)
+    assert.equal(JSON.parse(r.stdout).name, 'rj')
+    const target = join(w.dir, 'target.json')
+    const link = join(w.dir, 'link.json')
+    symlinkSync(target, link)
+    await runWrap(['--conf', w.conf, '-n', 'rj2', '--result-json', link, '--', 'true'], w.env)
+    assert.ok(lstatSync(link).isSymbolicLink())
+    assert.equal(JSON.parse(readFileSync(target, 'utf8')).name, 'rj2')
+  })
+
+  it('--jitter is not counted in durationMs', async () => {
+    const file = join(w.dir, 'j.json')
+    const r = await runWrap(['--conf', w.conf, '-H', 'jitterhost01', '-n', JITTER_NAME, '--jitter', '2s', '--result-json', file, '--', 'true'], w.env)
+    assert.equal(r.code, 0, r.stderr)
+    const j = JSON.parse(readFileSync(file, 'utf8'))
+    assert.equal(j.jitterMs, JITTER_MS)
+    assert.ok(j.durationMs < 1500, `durationMs ${j.durationMs}`)
   })
 })
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {hostname, tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 import type {Socket} from 'node:net'
 import {holderAlive, tryLock} from '../../src/wrap/lock.js'
 import {makeCopier, startFailureExitCode, writeSome} from '../../src/wrap/runner.js'
-import {readSpooled, spooledFiles, spoolReport, tooOld} from '../../src/wrap/spool.js'
+import {checkKey, readSpooled, Spool, tooOld} from '../../src/wrap/spool.js'
 import {loadState, saveState, stateFile} from '../../src/wrap/state.js'
 
 let dir: string
@@ -68,19 +68,35 @@ describe('wrap: copying the job output', () => {
 })
 
 describe('wrap: spool and state files', () => {
-  it('spools atomically with mode 0600, lists oldest first', () => {
-    const a = spoolReport(dir, {version: 1, apiBase: 'https://x/', spooledAt: 2000, reason: 'r', report: report('b', 2)}, 'id-2')
-    const b = spoolReport(dir, {version: 1, apiBase: 'https://x/', spooledAt: 1000, reason: 'r', report: report('a', 1)}, 'id-1')
-    assert.deepEqual(spooledFiles(dir), [b, a])
-    assert.equal(statSync(a).mode & 0o777, 0o600)
-    assert.equal(readSpooled(b).entry?.report.name, 'a')
+  it('write-ahead: claimed by this process (0600), released to pending, listed oldest first', () => {
+    const spool = new Spool(dir, () => 10_000_000, {pid: 4242, start: '77', host: 'h'})
+    const b = spool.prepare({version: 1, apiBase: 'https://x/', spooledAt: 2000, reason: 'r', report: report('b', 2)}, 'id-2')
+    const a = spool.prepare({version: 1, apiBase: 'https://x/', spooledAt: 1000, reason: 'r', report: report('a', 1)}, 'id-1')
+    spool.writeAhead(b)
+    spool.writeAhead(a)
+    assert.equal(basename(a.path!), `000000000001000-${checkKey(report('a', 1))}-id-1.report.json.claim-4242-77-h`)
+    assert.equal(statSync(a.path!).mode & 0o777, 0o600)
+    assert.deepEqual(
+      spool.files().map((f) => [f.ts, f.claimedBy?.pid]),
+      [
+        [1000, 4242],
+        [2000, 4242],
+      ],
+    )
+    const pending = spool.release(a, 'down')
+    assert.equal(basename(pending), `000000000001000-${checkKey(report('a', 1))}-id-1.report.json`)
+    assert.equal(readSpooled(pending).entry?.reason, 'down')
+    assert.equal(readSpooled(pending).entry?.report.name, 'a')
+    assert.equal(statSync(pending).mode & 0o777, 0o600)
     writeFileSync(join(dir, '000000000000003-bad.report.json'), '{nope')
-    assert.match(readSpooled(join(dir, '000000000000003-bad.report.json')).error!, /JSON/)
-    assert.deepEqual(spooledFiles(join(dir, 'missing')), [])
+    assert.match(readSpooled(join(dir, '000000000000003-bad.report.json')).error!, /not JSON/)
+    assert.equal(new Spool(join(dir, 'missing')).isEmpty(), true)
   })
-  it('6 hours (minus a margin) is too old', () => {
+  it('6 hours minus a 60 s margin is too old; a second less is not', () => {
     const now = 100_000_000_000
     assert.equal(tooOld(report('x', now / 1000 - 6 * 3600), now), true)
+    assert.equal(tooOld(report('x', now / 1000 - 6 * 3600 + 60), now), true)
+    assert.equal(tooOld(report('x', now / 1000 - 6 * 3600 + 61), now), false)
     assert.equal(tooOld(report('x', now / 1000 - 5 * 3600), now), false)
   })
   it('state: missing is fresh, broken is reported and fresh, saved is read back', () => {
