@@ -569,7 +569,7 @@ describe('mkr wrap (e2e): no lost or duplicated reports', function () {
     assert.equal(r.code, 0, r.stderr)
     const j = JSON.parse(readFileSync(file, 'utf8'))
     assert.equal(j.jitterMs, JITTER_MS)
-    assert.ok(j.durationMs < 1500, `durationMs ${j.durationMs}`)
+    assert.ok(j.durationMs < JITTER_MS, `durationMs ${j.durationMs} includes the jitter`)
   })
 })
 

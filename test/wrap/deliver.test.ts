@@ -116,7 +116,7 @@ describe('wrap delivery: write-ahead and claims', () => {
   it('while its request is in flight, this run’s report is on disk, claimed by this process', async () => {
     sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', delayMs: 300, times: 1})
     const p = deliverReport(report(hostA, 'wal', 'CRITICAL'), 'run-wal', opts())
-    await new Promise((r) => setTimeout(r, 100))
+    // written before the first await: on disk before any byte goes out
     const during = files()
     assert.equal(during.length, 1)
     assert.match(during[0], new RegExp(`^\\d{15}-${checkKey(report(hostA, 'wal', 'OK'))}-run-wal\\.report\\.json\\.claim-${process.pid}-`))
