@@ -4,13 +4,13 @@
 // report either delivered or on disk.
 //
 // A file is in one of two states, told by its name:
-//   <ts>-<check>-<id>.report.json                        pending: anyone may send it
-//   <ts>-<check>-<id>.report.json.claim-<pid>-<start>-<host>   claimed: the process named sends it
+//   <ts>-k<check>-<id>.report.json                        pending: anyone may send it
+//   <ts>-k<check>-<id>.report.json.claim-<pid>-<start>-<host>   claimed: the process named sends it
 // A process claims a pending file with an atomic rename() before sending it, so concurrent flushes
 // never send the same report twice; a claim whose process is gone (killed, crashed) is claimable
 // again by the same rename. <ts> is the spool time (ms, zero-padded: names sort oldest first) and
 // <check> a short hash of host id + check name, so a run finds the older reports of its own check
-// without reading every file.
+// without reading every file (files of older versions, `<ts>-<uuid>.report.json`, are read instead).
 import {closeSync, constants, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync} from 'node:fs'
 import {createHash} from 'node:crypto'
 import {hostname} from 'node:os'
@@ -47,8 +47,8 @@ export const MAX_ENTRY_BYTES = 64 * 1024
 export const FOREIGN_CLAIM_TTL_MS = 3600_000
 
 const SUFFIX = '.report.json'
-const PENDING = /^(\d{15})-(?:([0-9a-f]{8})-)?[A-Za-z0-9-]*\.report\.json$/
-const CLAIMED = /^(\d{15}-(?:[0-9a-f]{8}-)?[A-Za-z0-9-]*\.report\.json)\.claim-(\d+)-(\d*)-([A-Za-z0-9._-]*)$/
+const PENDING = /^(\d{15})-(?:k([0-9a-f]{8})-)?[A-Za-z0-9-]*\.report\.json$/
+const CLAIMED = /^(\d{15}-(?:k[0-9a-f]{8}-)?[A-Za-z0-9-]*\.report\.json)\.claim-(\d+)-(\d*)-([A-Za-z0-9._-]*)$/
 
 /** Which check a report belongs to (host id + name): 8 hex digits. */
 export function checkKey(r: Pick<CheckReport, 'name'> & {source: {hostId: string}}): string {
@@ -185,7 +185,7 @@ export class Spool {
 
   /** A new report of this run, not yet on disk: writeAhead() puts it there. */
   prepare(entry: SpoolEntry, id: string): Claimed {
-    const name = `${String(entry.spooledAt).padStart(15, '0')}-${checkKey(entry.report)}-${id.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64)}${SUFFIX}`
+    const name = `${String(entry.spooledAt).padStart(15, '0')}-k${checkKey(entry.report)}-${id.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64)}${SUFFIX}`
     return {pendingPath: join(this.dir, name), entry}
   }
 

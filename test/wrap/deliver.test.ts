@@ -119,7 +119,7 @@ describe('wrap delivery: write-ahead and claims', () => {
     // written before the first await: on disk before any byte goes out
     const during = files()
     assert.equal(during.length, 1)
-    assert.match(during[0], new RegExp(`^\\d{15}-${checkKey(report(hostA, 'wal', 'OK'))}-run-wal\\.report\\.json\\.claim-${process.pid}-`))
+    assert.match(during[0], new RegExp(`^\\d{15}-k${checkKey(report(hostA, 'wal', 'OK'))}-run-wal\\.report\\.json\\.claim-${process.pid}-`))
     assert.equal(readSpooled(join(dir, during[0])).entry?.report.name, 'wal')
     assert.equal(await p, 'delivered')
     assert.deepEqual(files(), [])
@@ -185,6 +185,15 @@ describe('wrap delivery: order, breaker, budget', () => {
     assert.equal(reportRequests().length, 1)
     assert.equal(sb.reports().filter((r) => r.accepted).length, 3, 'none discarded as older')
     assert.equal(files().length, 1, 'the unrelated one waits for a flush')
+  })
+
+  it('a spool file from an older version (`<ts>-<uuid>.report.json`) of the same check also goes first', async () => {
+    const old: SpoolEntry = {version: 1, apiBase: new URL(sb.url).href, spooledAt: 1_600_000_000_000, reason: 'outage', report: report(hostA, 'legacy', 'CRITICAL', nowS() - 60)}
+    writeFileSync(join(dir, '001600000000000-a249274c-34d5-4bc9-a2fc-82dd398890da.report.json'), JSON.stringify(old))
+    const d = await deliverReport(report(hostA, 'legacy', 'OK'), 'run-l', opts())
+    assert.equal(d, 'delivered')
+    assert.deepEqual(received(), ['legacy:CRITICAL:A', 'legacy:OK:A'])
+    assert.equal(reportRequests().length, 1)
   })
 
   it('a report never overtakes an older one of its check that another process is sending', async () => {

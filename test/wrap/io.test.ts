@@ -74,7 +74,7 @@ describe('wrap: spool and state files', () => {
     const a = spool.prepare({version: 1, apiBase: 'https://x/', spooledAt: 1000, reason: 'r', report: report('a', 1)}, 'id-1')
     spool.writeAhead(b)
     spool.writeAhead(a)
-    assert.equal(basename(a.path!), `000000000001000-${checkKey(report('a', 1))}-id-1.report.json.claim-4242-77-h`)
+    assert.equal(basename(a.path!), `000000000001000-k${checkKey(report('a', 1))}-id-1.report.json.claim-4242-77-h`)
     assert.equal(statSync(a.path!).mode & 0o777, 0o600)
     assert.deepEqual(
       spool.files().map((f) => [f.ts, f.claimedBy?.pid]),
@@ -84,7 +84,7 @@ describe('wrap: spool and state files', () => {
       ],
     )
     const pending = spool.release(a, 'down')
-    assert.equal(basename(pending), `000000000001000-${checkKey(report('a', 1))}-id-1.report.json`)
+    assert.equal(basename(pending), `000000000001000-k${checkKey(report('a', 1))}-id-1.report.json`)
     assert.equal(readSpooled(pending).entry?.reason, 'down')
     assert.equal(readSpooled(pending).entry?.report.name, 'a')
     assert.equal(statSync(pending).mode & 0o777, 0o600)
