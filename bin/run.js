@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // dist/mkr.js bundles @oclif/core with every command (see scripts/build.js). Two start-up fast paths
 // skip loading oclif (~70 ms of module evaluation): `mkr wrap`, which cron runs all day (same code as
-// the oclif command, src/wrap/cli.ts; help still goes through oclif), and `--version`.
+// the oclif command, src/wrap/cli.ts; help still goes through oclif), also behind global flags
+// (`mkr --conf FILE wrap ...`, src/cli/globals.ts), and `--version`.
 import {readFileSync} from 'node:fs'
-
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -11,7 +11,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 } else {
   try {
     let code
-    if (argv[0] === 'wrap') code = await (await import('../dist/wrap.js')).runWrapCli(argv.slice(1))
+    let wrapArgv = argv[0] === 'wrap' ? argv.slice(1) : undefined
+    if (argv[0]?.startsWith('-') && argv.includes('wrap')) wrapArgv = (await import('../dist/globals.js')).wrapArgs(argv)
+    if (wrapArgv) code = await (await import('../dist/wrap.js')).runWrapCli(wrapArgv)
     if (code === undefined) await (await import('../dist/mkr.js')).main(argv, import.meta.url)
     else process.exitCode = code
   } catch (error) {

@@ -39,8 +39,9 @@ let result
 try {
   result = await build({
     write: false,
-    // dist/wrap.js: `mkr wrap` without oclif (bin/run.js takes this path; it is cron's hot path)
-    entryPoints: {mkr: 'mkr-entry', wrap: join(root, 'src/wrap/cli.ts')},
+    // dist/wrap.js: `mkr wrap` without oclif (bin/run.js takes this path; it is cron's hot path);
+    // dist/globals.js: finds wrap behind global flags (`mkr --conf F wrap ...`) for that path
+    entryPoints: {mkr: 'mkr-entry', wrap: join(root, 'src/wrap/cli.ts'), globals: join(root, 'src/cli/globals.ts')},
     plugins: [
       {
         name: 'entry',
@@ -50,8 +51,9 @@ try {
         },
       },
     ],
-    // oclif only reaches for these in development setups; never bundle a compiler
-    external: ['typescript', 'ts-node', 'tsx', 'esbuild'],
+    // oclif only reaches for these in development setups; never bundle a compiler.
+    // jq-web (--jq only, imported lazily) reads its jq.wasm from its own directory: load it from node_modules.
+    external: ['typescript', 'ts-node', 'tsx', 'esbuild', 'jq-web'],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {ROOT, runMkr} from './harness.js'
+import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
+import {BIN, cleanEnv, ROOT, runMkr, tempDir} from './harness.js'
 
 describe('e2e: the CLI itself', () => {
   it('--version prints the package version', async () => {
@@ -12,16 +14,110 @@ describe('e2e: the CLI itself', () => {
   })
 
   it('an unknown command: one line and a hint, exit 2', async () => {
-    const r = await runMkr(['hots'])
+    const r = await runMkr(['retire'])
     assert.equal(r.code, 2)
     assert.equal(r.stdout, '')
-    assert.equal(r.stderr, 'mkr: unknown command: hots\nhint: see `mkr --help` for the list\n')
+    assert.equal(r.stderr, 'mkr: unknown command: retire\nhint: see `mkr --help` for the list\n')
   })
 
-  it('an unknown flag: one line naming it and the help to read, exit 2, no stack', async () => {
-    const r = await runMkr(['hosts', '--bogus'])
-    assert.equal(r.code, 2)
-    assert.equal(r.stderr, 'mkr: Nonexistent flag: --bogus\nhint: see `mkr hosts --help`\n')
+  const typos: [string[], string][] = [
+    [['hots'], 'mkr: unknown command: hots (did you mean "hosts"?)\nhint: see `mkr --help` for the list\n'],
+    [['host'], 'mkr: unknown command: host (did you mean "hosts"?)\nhint: see `mkr --help` for the list\n'],
+    [['monitors', 'pul'], 'mkr: unknown command: monitors pul (did you mean "monitors pull"?)\nhint: see `mkr --help` for the list\n'],
+    [['hosts', '--stauts'], 'mkr: unknown flag --stauts for hosts (did you mean --status?)\nhint: see `mkr hosts --help`\n'],
+    [['hosts', '--bogus'], 'mkr: unknown flag --bogus for hosts\nhint: see `mkr hosts --help`\n'],
+    [['hosts', 'extra'], 'mkr: unexpected argument: extra\nhint: see `mkr hosts --help`\n'],
+    [['--apibase', 'http://127.0.0.1:9', 'sandbox'], 'mkr: sandbox does not take --apibase\nhint: the sandbox is the API server: it reads no agent config and needs no API base\n'],
+  ]
+  for (const [args, stderr] of typos)
+    it(`mkr ${args.join(' ')}: one line naming the closest match, exit 2`, async () => {
+      const r = await runMkr(args)
+      assert.equal(r.code, 2)
+      assert.equal(r.stdout, '')
+      assert.equal(r.stderr, stderr)
+    })
+
+  it('mkr help, mkr help <command...> and a topic alone show help, exit 0', async () => {
+    const root = await runMkr(['help'])
+    assert.equal(root.code, 0, root.stderr)
+    assert.match(root.stdout, /^A command-line client for the Mackerel monitoring service/)
+    assert.match(root.stdout, /\nTOPICS\n {2}alerts /)
+    const push = await runMkr(['help', 'monitors', 'push'])
+    assert.equal(push.code, 0, push.stderr)
+    assert.match(push.stdout, /^Make Mackerel match a monitors file\n\nUSAGE\n {2}\$ mkr monitors push /)
+    const topic = await runMkr(['annotations'])
+    assert.equal(topic.code, 0, topic.stderr)
+    assert.match(topic.stdout, /\nCOMMANDS\n {2}annotations create /)
+    const typo = await runMkr(['help', 'monitors', 'pul'])
+    assert.equal(typo.code, 2)
+    assert.equal(typo.stderr, 'mkr: unknown command: monitors pul (did you mean "monitors pull"?)\nhint: see `mkr --help` for the list\n')
+  })
+
+  describe('global flags before the command', () => {
+    let sb: Sandbox
+    let dir: {path: string; remove: () => void}
+    before(async () => {
+      sb = await startSandbox({port: 0, seed: true, apiKey: 'sandbox'})
+      dir = tempDir()
+    })
+    after(async () => {
+      await sb.close()
+      dir.remove()
+    })
+    const orgCalls = () => sb.requests().filter((q) => q.path === '/api/v0/org').length
+
+    it('mkr --apibase URL -q org, mkr -apibase=URL org', async () => {
+      for (const args of [['--apibase', sb.url, '-q', 'org'], [`-apibase=${sb.url}`, 'org']]) {
+        const before = orgCalls()
+        const r = await runMkr(args, {env: cleanEnv({MACKEREL_APIKEY: 'sandbox'})})
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+        assert.ok(JSON.parse(r.stdout).name)
+        assert.equal(orgCalls(), before + 1)
+      }
+    })
+
+    it('mkr -conf FILE org reads the key and base from FILE', async () => {
+      const conf = join(dir.path, 'agent.conf')
+      writeFileSync(conf, `apikey = "sandbox"\napibase = ${JSON.stringify(sb.url)}\n`)
+      const before = orgCalls()
+      const r = await runMkr(['-conf', conf, 'org'])
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(orgCalls(), before + 1)
+    })
+
+    it('mkr --conf FILE wrap -n NAME -- job: wrap reads them (and keeps the job\'s exit code)', async () => {
+      const root = join(dir.path, 'agent')
+      execFileSync('mkdir', ['-p', root])
+      const host = [...sb.store.hosts.keys()].find((id) => sb.store.liveHost(id))!
+      writeFileSync(join(root, 'id'), `${host}\n`)
+      const conf = join(dir.path, 'wrap.conf')
+      writeFileSync(conf, `apikey = "sandbox"\napibase = ${JSON.stringify(sb.url)}\nroot = ${JSON.stringify(root)}\n`)
+      const env = cleanEnv({HOME: dir.path, XDG_STATE_HOME: join(dir.path, 'state')})
+      const r = await runMkr(['--conf', conf, 'wrap', '-n', 'globals-first', '--', 'sh', '-c', 'exit 3'], {env})
+      assert.equal(r.code, 3, r.stderr)
+      const reports = sb.reports().filter((x) => x.report.name === 'globals-first')
+      assert.equal(reports.length, 1)
+      assert.equal(reports[0].report.status, 'CRITICAL')
+    })
+  })
+
+  describe('mkr completion', () => {
+    it('bash: the script registers a completion for mkr', () => {
+      const out = execFileSync('bash', ['--norc', '--noprofile', '-c', `source <(${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} completion bash); complete -p mkr`], {encoding: 'utf8'})
+      assert.equal(out, 'complete -F _mkr mkr\n')
+    })
+
+    it('bash: `mkr monitors p` completes to pull push', () => {
+      const script = `source <(${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} completion bash)
+COMP_WORDS=(mkr monitors p); COMP_CWORD=2; _mkr; echo "\${COMPREPLY[*]}"`
+      assert.equal(execFileSync('bash', ['--norc', '--noprofile', '-c', script], {encoding: 'utf8'}), 'pull push\n')
+    })
+
+    it('an unknown shell is a usage error', async () => {
+      const r = await runMkr(['completion', 'tcsh'])
+      assert.equal(r.code, 2)
+      assert.match(r.stderr, /^mkr: Expected tcsh to be one of: bash, zsh, fish\n/)
+    })
   })
 
   for (const flag of ['--help', '-h', '-help']) {
