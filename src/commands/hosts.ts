@@ -3,20 +3,20 @@ import {HOST_STATUSES, listHosts} from '../api/hosts.js'
 import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import {HOST_TABLE_HEAD, hostTableRows, reduceHost} from '../hosts/format.js'
-import {palette} from '../output/color.js'
-import {printJson} from '../output/json.js'
+import type {Palette} from '../output/color.js'
+import {exportData, outputFlags} from '../output/export.js'
 import {renderTable} from '../output/table.js'
-import {outputMode} from '../output/tty.js'
 
 export default class Hosts extends BaseCommand<typeof Hosts> {
   static summary = 'List hosts'
   static description =
-    'A table on a terminal; JSON (mkr\'s shape) when piped or with --json. Without --status the API lists working and standby hosts only.'
+    'A table on a terminal; JSON (mkr\'s shape) when piped or with --json; --jq filters that JSON. Without --status the API lists working and standby hosts only.'
   static examples = [
     '<%= config.bin %> hosts',
     '<%= config.bin %> hosts --service demo --role web --role db',
     '<%= config.bin %> hosts --status maintenance --status poweroff --json | jq -r \'.[].id\'',
     '<%= config.bin %> hosts -v | jq \'.[0].meta\'',
+    '<%= config.bin %> hosts --jq \'.[] | select(.status == "working") | .name\'',
   ]
 
   static flags = {
@@ -31,7 +31,7 @@ export default class Hosts extends BaseCommand<typeof Hosts> {
       options: [...HOST_STATUSES],
     }),
     verbose: Flags.boolean({char: 'v', description: 'raw host objects as the API returns them'}),
-    json: Flags.boolean({description: 'JSON even on a terminal'}),
+    ...outputFlags,
   }
 
   async run(): Promise<void> {
@@ -39,12 +39,9 @@ export default class Hosts extends BaseCommand<typeof Hosts> {
     if (f.role?.length && !f.service)
       throw new UsageError('--role needs --service', {hint: 'e.g. mkr hosts --service demo --role web'})
     const hosts = await listHosts(await this.api(), {name: f.name, service: f.service, role: f.role, status: f.status})
-    const mode = outputMode({json: f.json || f.verbose, color: f.color})
-    if (mode.table) {
-      if (hosts.length === 0) return void process.stderr.write('no hosts\n')
-      process.stdout.write(await renderTable(HOST_TABLE_HEAD, hostTableRows(hosts, await palette(mode.color))))
-      return
-    }
-    printJson(f.verbose ? hosts : hosts.map((h) => reduceHost(h)))
+    // -v: the raw objects, as JSON even on a terminal
+    if (f.verbose) return exportData(hosts, f)
+    const table = {render: (p: Palette) => renderTable(HOST_TABLE_HEAD, hostTableRows(hosts, p)), empty: 'no hosts'}
+    await exportData(hosts.map((h) => reduceHost(h)), f, table)
   }
 }

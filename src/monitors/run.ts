@@ -4,6 +4,7 @@ import type {ApiClient} from '../api/client.js'
 import {createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor} from '../api/monitors.js'
 import {CliError} from '../errors.js'
 import type {Palette} from '../output/color.js'
+import {exportData, type OutputOptions, type Sink} from '../output/export.js'
 import {formatJson} from '../output/json.js'
 import {diffReport, renderDiffReport} from './diff.js'
 import {MonitorsFileError, problemsError, readMonitorsFile, writeMonitorsFile, type MonitorsFile} from './file.js'
@@ -50,9 +51,21 @@ export interface Io {
 
 // ---------------------------------------------------------------------------------------------- list
 
-export async function runGet(client: ApiClient, id: string, io: Io): Promise<void> {
+/**
+ * How list/get print: the exporter's options (--json, --jq, --color, whether stdout is a terminal), or
+ * `{table}` = a table (true) or JSON (false), as the process IO decided before --jq existed.
+ */
+export type PrintOptions = OutputOptions | {table: boolean}
+
+function exportOptions(opts: PrintOptions, io: Io): OutputOptions {
+  return 'table' in opts ? {json: !opts.table, tty: opts.table, color: io.palette !== undefined} : opts
+}
+
+const sinkOf = (io: Io): Sink => ({out: io.out, err: io.err, info: io.info})
+
+export async function runGet(client: ApiClient, id: string, io: Io, opts: PrintOptions = {table: false}): Promise<void> {
   if (id.trim() === '') throw new CliError('monitor id must not be empty', {exitCode: 2})
-  io.out(formatJson(await getMonitor(client, id)))
+  await exportData(await getMonitor(client, id), exportOptions(opts, io), undefined, sinkOf(io))
 }
 
 export function listRows(monitors: Monitor[], mark?: (s: string) => string): string[][] {
@@ -65,12 +78,13 @@ export function listRows(monitors: Monitor[], mark?: (s: string) => string): str
   ])
 }
 
-export async function runList(client: ApiClient, opts: {table: boolean}, io: Io): Promise<void> {
+export async function runList(client: ApiClient, opts: PrintOptions, io: Io): Promise<void> {
   const monitors = await listMonitors(client)
-  if (!opts.table) return io.out(formatJson(monitors))
-  if (monitors.length === 0) return io.info('No monitors.')
-  const {renderTable} = await import('../output/table.js')
-  io.out(await renderTable(['ID', 'NAME', 'TYPE', 'TARGET / CONDITION', 'MUTED'], listRows(monitors, io.palette?.yellow)))
+  const render = async (p: Palette) => {
+    const {renderTable} = await import('../output/table.js')
+    return renderTable(['ID', 'NAME', 'TYPE', 'TARGET / CONDITION', 'MUTED'], listRows(monitors, p.yellow))
+  }
+  await exportData(monitors, exportOptions(opts, io), {render, empty: 'No monitors.'}, sinkOf(io))
 }
 
 // ---------------------------------------------------------------------------------------------- pull

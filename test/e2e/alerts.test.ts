@@ -46,6 +46,19 @@ describe('e2e: alerts against the sandbox', () => {
     assert.equal(r.stderr, '') // no progress line when stderr is not a terminal
   })
 
+  it('alerts --jq / --json, alerts logs --jq (before any alert is closed)', async () => {
+    let r = await runMkr(['alerts', '--page-interval', '0', '--jq', 'length'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '231\n')
+    r = await runMkr(['alerts', '-l', '2', '--jq', '.[] | "\\(.id) \\(.status) \\(.value // "-")"'], {env})
+    assert.equal(r.stdout, `${open[0]} CRITICAL -\n${open[1]} CRITICAL 95.5\n`)
+    r = await runMkrTty(['alerts', '-l', '1', '--json'], {env})
+    assert.equal(JSON.parse(r.stdout)[0].id, open[0])
+    r = await runMkr(['alerts', 'logs', open.at(-1)!, '--jq', 'map(.status), .[0].monitorId'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, `["CRITICAL"]\n${cpu}\n`)
+  })
+
   it('--limit stops early and asks only for what is missing; --with-closed defaults to 100', async () => {
     let m = mark()
     let r = await runMkr(['alerts', '-l', '150', '--page-interval=0'], {env})

@@ -109,6 +109,16 @@ describe('e2e: annotations against the sandbox', () => {
     assert.equal(JSON.parse(r.stdout)[0].title, 'tty table')
   })
 
+  it('list --jq: results of the program, on a terminal too', async () => {
+    const a = await create(['--title', 'jq <one>', '--from', '2032-03-01T00:00:00Z', '--to', '2032-03-01T00:10:00Z', '-r', 'web'])
+    const args = ['annotations', 'list', '-s', 'demo', '--from', '2032-03-01', '--to', '2032-03-02']
+    let r = await runMkr([...args, '--jq', '.[] | .title, .'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, `jq <one>\n{"from":1961712000,"id":"${a.id}","roles":["web"],"service":"demo","title":"jq \\u003cone\\u003e","to":1961712600}\n`)
+    r = await runMkrTty([...args, '--jq', '.[0].roles[0]'], {env})
+    assert.equal(r.stdout, 'web\n')
+  })
+
   it('update keeps the roles, description and title it is not given (the API\'s PUT replaces everything)', async () => {
     const a = await create(['--title', 'deploy v1.2', '--description', 'notes', '--from', '2032-01-01T00:00:00Z', '--to', '2032-01-01T00:10:00Z', '-r', 'web,db'])
     const id = String(a.id)

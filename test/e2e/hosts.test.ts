@@ -103,6 +103,49 @@ describe('e2e: hosts and status against the sandbox', () => {
     }
   })
 
+  it("--jq: each result on its own line, strings raw, objects compact with sorted keys (mkr's rules)", async () => {
+    const names = await runMkr(['hosts', '--jq', '.[].name'], {env})
+    assert.equal(names.code, 0, names.stderr)
+    assert.deepEqual(names.stdout.split('\n').sort(), ['', 'web01', 'web02'])
+    const web01 = await runMkr(['hosts', '--name', 'web01', '--jq', '.[0], (.[] | select(.status == "working") | .name), .[0].nothing'], {env})
+    assert.equal(
+      web01.stdout,
+      `{"createdAt":"2023-11-14T22:13:20+00:00","displayName":"Web One","id":"${ids.web01}","ipAddresses":{"eth0":"10.0.0.1"},"isRetired":false,"name":"web01","roleFullnames":["demo:web"],"status":"working"}\nweb01\n\n`,
+    )
+    assert.equal((await runMkr(['hosts', '-v', '--name', 'web01', '--jq', '.[0].createdAt, (map(.roles | keys) | add | unique)'], {env})).stdout, '1700000000\n["demo"]\n')
+    assert.equal((await runMkr(['status', ids.db01, '--jq', '.status'], {env})).stdout, 'maintenance\n')
+    assert.equal((await runMkr(['status', '-v', ids.web01, '--jq', '.metrics | length'], {env})).stdout, '2\n')
+    const org = await runMkr(['org', '--jq', '.name'], {env})
+    assert.equal(org.stdout, JSON.parse((await runMkr(['org', '--json'], {env})).stdout).name + '\n')
+  })
+
+  it('--jq on a terminal still prints the results (no table)', async () => {
+    const r = await runMkrTty(['hosts', '--name', 'web01', '--jq', '.[] | [.name, .status] | @tsv'], {env})
+    assert.equal(r.code, 0, r.stdout)
+    assert.equal(r.stdout, 'web01\tworking\n')
+  })
+
+  it('--jq errors: a bad program or a runtime error exits 1 with one line, results before a runtime error kept', async () => {
+    const bad = await runMkr(['hosts', '--jq', '.['], {env})
+    assert.equal(bad.code, 1)
+    assert.equal(bad.stdout, '')
+    assert.equal(bad.stderr, 'mkr: --jq: syntax error, unexpected end of file (line 1)\n')
+    const late = await runMkr(['hosts', '--name', 'web01', '--jq', '.[] | .name, error("no \\(.status) here")'], {env})
+    assert.equal(late.code, 1)
+    assert.equal(late.stdout, 'web01\n')
+    assert.equal(late.stderr, 'mkr: --jq: no working here\n')
+    const unknown = await runMkr(['status', ids.web01, '--jq', 'nosuchfn'], {env})
+    assert.equal(unknown.code, 1)
+    assert.equal(unknown.stderr, 'mkr: --jq: nosuchfn/0 is not defined (line 1)\n')
+  })
+
+  it('status --set prints nothing: --jq or --json with it is a usage error, nothing is changed', async () => {
+    const r = await runMkr(['status', ids.web02, '--set', 'poweroff', '--jq', '.'], {env})
+    assert.equal(r.code, 2)
+    assert.equal(r.stderr, 'mkr: --set prints nothing: drop --jq\n')
+    assert.equal(sb.store.getHost(ids.web02)!.status, 'standby')
+  })
+
   it('status HOSTID: the reduced shape; -v the raw host plus metric names', async () => {
     const r = await runMkr(['status', ids.db01], {env})
     assert.equal(r.code, 0, r.stderr)

@@ -77,6 +77,19 @@ describe('e2e: monitors pull / diff / push against the sandbox', () => {
     writeFile([...monitors.filter((m) => m.id !== ids.old).map((m) => (m.id === ids.cpu ? {...m, critical: 95} : m)), newRule])
   }
 
+  it('monitors --jq and monitors get --jq: the program over the raw monitors; --json on a terminal', async () => {
+    let r = await mkr(['monitors', '--jq', '.[] | select(.type == "host") | [.name, .critical, .futureField]'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '["cpu high",90,{"rollout":"beta","since":2026}]\n')
+    r = await mkr(['monitors', 'get', ids.old, '--jq', '.expression, .critical, .warning'])
+    assert.equal(r.stdout, 'avg(roleSlots("web:app","loadavg5"))\n\n5\n')
+    r = await runMkrTty(['monitors', '--json'], {env})
+    assert.equal(JSON.parse(r.stdout).length, 3)
+    r = await mkr(['monitors', 'get', ids.cpu, '--jq', '.name | ascii_downcase | error'])
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr, 'mkr: --jq: cpu high\n')
+  })
+
   it("pull writes mkr's file with every field; pushing it unchanged sends nothing and a new pull is byte-identical", async () => {
     const r = await mkr(['monitors', 'pull'])
     assert.equal(r.code, 0, r.stderr)

@@ -1,7 +1,7 @@
 import {alertJson, listAlerts} from '../../api/alerts.js'
 import {alertsFetchFlags, alertsLimit, pageInterval, progress} from '../../alerts/cli.js'
 import {BaseCommand} from '../../base-command.js'
-import {printJson} from '../../output/json.js'
+import {exportData, outputFlags} from '../../output/export.js'
 
 export default class Alerts extends BaseCommand<typeof Alerts> {
   static summary = 'List alerts as JSON'
@@ -11,9 +11,10 @@ For one line per alert, see \`mkr alerts list\`.`
   static examples = [
     '<%= config.bin %> alerts',
     '<%= config.bin %> alerts --with-closed --limit 300 | jq -r \'.[] | select(.status == "CRITICAL") | .id\'',
+    '<%= config.bin %> alerts --jq \'.[] | select(.status == "CRITICAL") | .id\'',
   ]
 
-  static flags = alertsFetchFlags
+  static flags = {...alertsFetchFlags, ...outputFlags}
 
   async run(): Promise<void> {
     const f = this.flags
@@ -21,6 +22,6 @@ For one line per alert, see \`mkr alerts list\`.`
     const pageDelayMs = pageInterval(f)
     const p = progress('alerts', f.quiet)
     const alerts = await listAlerts(await this.api(), {withClosed: f['with-closed'], limit, pageDelayMs, onPage: p.update}).finally(p.done)
-    printJson(alerts.map((a) => alertJson(a)))
+    await exportData(alerts.map((a) => alertJson(a)), f)
   }
 }
