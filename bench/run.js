@@ -27,6 +27,21 @@ function startSandbox(hosts) {
   })
 }
 
+/** Median time from the last byte a command writes to stdout until it exits. */
+async function linger(cmd, args, env) {
+  const xs = []
+  for (let i = 0; i < RUNS; i++)
+    xs.push(
+      await new Promise((resolve) => {
+        let last = performance.now()
+        const c = spawn(cmd, args, {env, stdio: ['ignore', 'pipe', 'ignore']})
+        c.stdout.on('data', () => (last = performance.now()))
+        c.on('exit', () => resolve(performance.now() - last))
+      }),
+    )
+  return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+}
+
 const floor = await measure(node, ['-e', '0'], {runs: RUNS, rss: true})
 const version = await measure(node, [run, '--version'], {runs: RUNS, rss: true})
 const help = await measure(node, [run, 'hosts', '--help'], {runs: RUNS})
@@ -34,6 +49,8 @@ const help = await measure(node, [run, 'hosts', '--help'], {runs: RUNS})
 const sb = await startSandbox(10_000)
 const env = {...process.env, MACKEREL_APIBASE: sb.base, MACKEREL_APIKEY: sb.key}
 const minimal = await measure(node, [join(root, 'bench/minimal-hosts.js')], {runs: RUNS, env, rss: true, discard: true})
+const orgLinger = await linger(node, [run, 'org'], env)
+const minimalLinger = await linger(node, [join(root, 'bench/minimal-hosts.js')], env)
 const hosts = await measure(node, [run, 'hosts', '--json'], {runs: RUNS, env, rss: true, discard: true})
 sb.child.kill('SIGTERM')
 
@@ -49,6 +66,8 @@ console.log(
       ['mkr hosts --help', fmtMs(help.median), '', ratio(help.median, floor.median), ''],
       ['minimal fetch script, 10,000 hosts (floor)', fmtMs(minimal.median), fmtRss(minimal.rssKb), '1.00×', ''],
       ['mkr hosts --json, 10,000 hosts', fmtMs(hosts.median), fmtRss(hosts.rssKb), ratio(hosts.median, minimal.median), '≤ 1.5×'],
+      ['minimal script: last byte of output to exit (floor)', fmtMs(minimalLinger), '', '', ''],
+      ['mkr org: last byte of output to exit', fmtMs(orgLinger), '', `+${fmtMs(orgLinger - minimalLinger)}`, '≤ +10 ms'],
     ],
   ),
 )
