@@ -25,6 +25,9 @@ const SKIP: Record<string, string> = {
   '$ mkr sandbox': 'starts a server that runs until stopped; shown with its output',
   'eval "$(mkr sandbox --detach)"': 'starts a background server (the test starts its own sandbox)',
   "mkr sandbox --fault 'POST /api/v0/monitoring/checks/report=503x2' --fault '/api/v0/alerts*=delay:2000'": 'starts a server that runs until stopped',
+  'source <(mkr completion zsh)': 'a zsh script: the examples run in bash (test/cli/completion.test.ts checks its text)',
+  'mkr completion fish > ~/.config/fish/completions/mkr.fish': "writes into the user's fish config (test/cli/completion.test.ts checks the script)",
+  '$ mkr monitors pul': 'shown with its output: a usage error on purpose (test/e2e/cli.test.ts checks it)',
 }
 
 /** Examples documented to exit with another code than 0. */
