@@ -12,6 +12,7 @@ import {registerAlerts} from './routes/alerts.js'
 import {registerAnnotations} from './routes/annotations.js'
 import {registerChecks, type ReceivedReport} from './routes/checks.js'
 import {registerHosts} from './routes/hosts.js'
+import {registerMetrics} from './routes/metrics.js'
 import {registerMonitors} from './routes/monitors.js'
 import {registerServices} from './routes/services.js'
 import {seedDemo, seedHosts} from './seed.js'
@@ -91,6 +92,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   registerAnnotations(router)
   registerMonitors(router)
   registerAlerts(router)
+  registerMetrics(router)
 
   const control = new Router()
   control.get('/_sandbox/reports', () => received)
@@ -150,7 +152,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     async function run(handler: (ctx: Ctx) => unknown, params: Record<string, string>): Promise<number> {
       try {
         const text = method === 'GET' || method === 'HEAD' ? '' : await readBody(req)
-        const ctx: Ctx = {method, path, params, query: url.searchParams, body: parseJsonBody(text), store: st, now: () => st.now(), req}
+        // the body is parsed when a handler first reads it, so a handler can answer 404 before a 400 for bad JSON
+        let parsed: {value: unknown} | undefined
+        const ctx = {method, path, params, query: url.searchParams, store: st, now: () => st.now(), req} as Ctx
+        Object.defineProperty(ctx, 'body', {enumerable: true, get: () => (parsed ??= {value: parseJsonBody(text)}).value})
         const result = await handler(ctx)
         sendJson(res, 200, result)
         if (isApi && method !== 'GET' && opts.dataFile) saveStore(st, opts.dataFile)

@@ -2,6 +2,7 @@
 // these methods; tests call the same public helpers (addHost, addAlert, addMonitor, ...) to seed data.
 // Everything the API returns is built by the `*View` methods, so shapes live in one place.
 import {uniqueId} from './ids.js'
+import {MetricSeriesStore, type MetricsSnapshot} from './metrics.js'
 import type {Obj} from './validate.js'
 
 export const HOST_STATUSES = ['working', 'standby', 'maintenance', 'poweroff'] as const
@@ -164,6 +165,10 @@ export interface Snapshot {
   annotations: Annotation[]
   checkMonitors: CheckMonitor[]
   checkStates: CheckState[]
+  /** posted host metrics by host id (absent in files written before metrics existed) */
+  hostMetrics?: MetricsSnapshot
+  /** posted service metrics by service name */
+  serviceMetrics?: MetricsSnapshot
 }
 
 export class Store {
@@ -178,6 +183,10 @@ export class Store {
   readonly annotations = new Map<string, Annotation>()
   readonly checkMonitors = new Map<string, CheckMonitor>()
   readonly checkStates = new Map<string, CheckState>()
+  /** posted host metric points, bounded (see metrics.ts) */
+  readonly hostMetrics = new MetricSeriesStore()
+  /** posted service metric points, bounded (see metrics.ts) */
+  readonly serviceMetrics = new MetricSeriesStore()
   /** every id ever handed out, so no two objects share one */
   private readonly ids = new Set<string>()
 
@@ -239,6 +248,7 @@ export class Store {
     this.services.delete(name)
     for (const h of this.hosts.values()) h.roleFullnames = h.roleFullnames.filter((rf) => !rf.startsWith(name + ':'))
     for (const a of this.annotations.values()) if (a.service === name) this.annotations.delete(a.id)
+    this.serviceMetrics.deleteOwner(name)
     return s
   }
 
@@ -551,6 +561,8 @@ export class Store {
       annotations: [...this.annotations.values()],
       checkMonitors: [...this.checkMonitors.values()],
       checkStates: [...this.checkStates.values()],
+      hostMetrics: this.hostMetrics.toJSON(),
+      serviceMetrics: this.serviceMetrics.toJSON(),
     }
   }
 
@@ -585,6 +597,8 @@ export class Store {
       s.ids.add(c.id)
     }
     for (const c of d.checkStates ?? []) s.checkStates.set(`${c.hostId}\t${c.name}`, c)
+    s.hostMetrics.load(d.hostMetrics)
+    s.serviceMetrics.load(d.serviceMetrics)
     return s
   }
 }

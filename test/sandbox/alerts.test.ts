@@ -52,23 +52,41 @@ describe('sandbox: alerts', () => {
   it('get is bare; 404 for unknown ids', async () => {
     const a = sb.store.addAlert({type: 'host', status: 'CRITICAL', value: 9.5})
     const r = await call(sb, 'GET', `/api/v0/alerts/${a.id}`)
-    assert.deepEqual(r.body, {id: a.id, status: 'CRITICAL', monitorId: a.monitorId, type: 'host', value: 9.5, openedAt: NOW_S})
+    assert.deepEqual(r.body, {id: a.id, status: 'CRITICAL', monitorId: a.monitorId, type: 'host', value: 9.5, openedAt: NOW_S, memo: ''})
     const missing = await call(sb, 'GET', '/api/v0/alerts/NoSuchAlert')
     assert.equal(missing.status, 404)
     assert.ok(missing.body.error.message)
   })
 
-  it('PUT memo: memo required (400), > 80 KB is 413', async () => {
+  it('PUT memo: sets it; {} clears it (what mackerel-client-go sends); non-string 400; > 80 KB is 413', async () => {
     const a = sb.store.addAlert()
     const r = await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, {memo: 'investigating'})
     assert.deepEqual(r.body, {id: a.id, memo: 'investigating'})
     assert.equal((await call(sb, 'GET', `/api/v0/alerts/${a.id}`)).body.memo, 'investigating')
-    assert.equal((await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, {})).status, 400)
+    const cleared = await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, {})
+    assert.equal(cleared.status, 200)
+    assert.deepEqual(cleared.body, {id: a.id, memo: ''})
+    assert.equal((await call(sb, 'GET', `/api/v0/alerts/${a.id}`)).body.memo, '')
+    assert.deepEqual((await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, {memo: null})).body, {id: a.id, memo: ''})
+    assert.equal((await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, {memo: 5})).status, 400)
+    assert.equal((await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, 'null')).status, 400)
     assert.equal((await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, {memo: 'x'.repeat(80 * 1024)})).status, 200)
     const big = await call(sb, 'PUT', `/api/v0/alerts/${a.id}`, {memo: 'x'.repeat(80 * 1024 + 1)})
     assert.equal(big.status, 413)
     assert.ok(big.body.error.message)
     assert.equal((await call(sb, 'PUT', '/api/v0/alerts/NoSuchAlert', {memo: ''})).status, 404)
+  })
+
+  it('every alert carries memo, a string ("" when unset), in list, get and close', async () => {
+    sb.store.alerts.clear()
+    const a = sb.store.addAlert({type: 'host', status: 'WARNING', value: 1})
+    const b = sb.store.addAlert({type: 'check', status: 'CRITICAL', message: 'down', memo: 'known'})
+    const list = (await call(sb, 'GET', '/api/v0/alerts?withClosed=true')).body.alerts
+    assert.deepEqual(list.map((x: any) => [x.id, x.memo]), [[b.id, 'known'], [a.id, '']])
+    assert.equal((await call(sb, 'GET', `/api/v0/alerts/${a.id}`)).body.memo, '')
+    const closed = (await call(sb, 'POST', `/api/v0/alerts/${a.id}/close`, {reason: 'ok'})).body
+    assert.equal(closed.memo, '')
+    assert.equal(closed.status, 'OK')
   })
 
   it('close: reason required; returns the bare alert with status OK, reason and closedAt', async () => {

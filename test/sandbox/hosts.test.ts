@@ -187,7 +187,8 @@ describe('sandbox: auth, hosts, services, org', () => {
 
     it('retire takes {} and hides the host from lists; bulk-retire is all or nothing', async () => {
       const id = hostId('web02')
-      assert.equal((await call(sb, 'POST', `/api/v0/hosts/${id}/retire`)).status, 400)
+      assert.equal((await call(sb, 'POST', `/api/v0/hosts/${id}/retire`, [])).status, 400)
+      assert.equal((await call(sb, 'POST', `/api/v0/hosts/${id}/retire`, '"x"')).status, 400)
       assert.deepEqual((await call(sb, 'POST', `/api/v0/hosts/${id}/retire`, {})).body, {success: true})
       const names = (await call(sb, 'GET', '/api/v0/hosts')).body.hosts.map((h: any) => h.name)
       assert.equal(names.includes('web02'), false)
@@ -201,6 +202,24 @@ describe('sandbox: auth, hosts, services, org', () => {
       assert.equal((await call(sb, 'POST', '/api/v0/hosts/bulk-retire', {ids: Array(31).fill(a)})).status, 400)
       assert.deepEqual((await call(sb, 'POST', '/api/v0/hosts/bulk-retire', {ids: [a, b]})).body, {success: true})
       assert.equal(sb.store.getHost(b)!.isRetired, true)
+    })
+
+    it('retire accepts JSON null (mackerel-client-go, the agent) and an empty body; 404 comes before the body check', async () => {
+      const viaNull = hostId('web01')
+      const viaEmpty = hostId('bastion')
+      const r = await call(sb, 'POST', `/api/v0/hosts/${viaNull}/retire`, 'null')
+      assert.equal(r.status, 200)
+      assert.deepEqual(r.body, {success: true})
+      assert.equal(sb.store.getHost(viaNull)!.isRetired, true)
+      assert.deepEqual((await call(sb, 'POST', `/api/v0/hosts/${viaEmpty}/retire`)).body, {success: true})
+      assert.equal(sb.store.getHost(viaEmpty)!.isRetired, true)
+      for (const body of ['null', undefined, [], 'not json']) {
+        const missing = await call(sb, 'POST', '/api/v0/hosts/NoSuchHost1/retire', body)
+        assert.equal(missing.status, 404, String(body))
+        assert.deepEqual(missing.body, {error: {message: 'Host not found: NoSuchHost1'}})
+      }
+      // an already retired host is gone for writes
+      assert.equal((await call(sb, 'POST', `/api/v0/hosts/${viaNull}/retire`, 'null')).status, 404)
     })
 
     it('role-fullnames replaces the role set and validates the format', async () => {

@@ -152,6 +152,37 @@ describe('sandbox: monitors', () => {
     assert.deepEqual(cleared.body.headers, [])
   })
 
+  it('external headers read back as []: omitted or null on create; PUT with null keeps them (mackerel-client-go sends nil as null), [] clears', async () => {
+    const {headers: _h, method: _m, ...bare} = VALID.external
+    const omitted = await create(bare)
+    assert.equal(omitted.status, 200)
+    assert.deepEqual(omitted.body.headers, [])
+    assert.equal(omitted.body.method, 'GET')
+    const nulled = (await create({...bare, name: 'n', headers: null})).body
+    assert.deepEqual(nulled.headers, [])
+    assert.deepEqual((await call(sb, 'GET', `/api/v0/monitors/${nulled.id}`)).body.monitor.headers, [])
+    const e = (await create({...bare, name: 'h', headers: [{name: 'X-A', value: '1'}]})).body
+    const keptByNull = await call(sb, 'PUT', `/api/v0/monitors/${e.id}`, {...bare, name: 'h', headers: null})
+    assert.equal(keptByNull.status, 200)
+    assert.deepEqual(keptByNull.body.headers, [{name: 'X-A', value: '1'}])
+    const cleared = await call(sb, 'PUT', `/api/v0/monitors/${e.id}`, {...bare, name: 'h', headers: []})
+    assert.deepEqual(cleared.body.headers, [])
+    // a monitor stored without headers (seeded / older data file) still lists with headers: []
+    const raw = sb.store.addMonitor({type: 'external', name: 'raw', url: 'https://example.org/'})
+    const listed = (await call(sb, 'GET', '/api/v0/monitors')).body.monitors
+    for (const m of listed.filter((x: any) => x.type === 'external')) assert.ok(Array.isArray(m.headers), m.name)
+    const rawView = listed.find((x: any) => x.id === raw.id)
+    assert.deepEqual([rawView.headers, rawView.method], [[], 'GET'])
+  })
+
+  it('query monitor legend defaults to ""', async () => {
+    const {legend: _l, ...bare} = VALID.query
+    const m = (await create(bare)).body
+    assert.equal(m.legend, '')
+    assert.equal((await call(sb, 'GET', `/api/v0/monitors/${m.id}`)).body.monitor.legend, '')
+    assert.equal((await create({...bare, name: 'q2', legend: '{{pod}}'})).body.legend, '{{pod}}')
+  })
+
   it('DELETE returns the monitor as it was; then 404', async () => {
     const m = (await create(VALID.query)).body
     const d = await call(sb, 'DELETE', `/api/v0/monitors/${m.id}`)

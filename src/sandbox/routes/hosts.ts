@@ -166,9 +166,13 @@ export function registerHosts(r: Router): void {
     return SUCCESS
   })
 
-  r.post('/api/v0/hosts/:id/retire', ({store, params, body}) => {
-    asObject(body, 'the request body (send {})')
-    store.retireHost(hostOr404(store, params.id, true))
+  // 404 first; then the body may be {}, JSON null (what mackerel-client-go and the agent send) or empty.
+  r.post('/api/v0/hosts/:id/retire', (ctx) => {
+    const {store, params} = ctx
+    const h = hostOr404(store, params.id, true)
+    const body = ctx.body
+    if (body !== undefined && body !== null) asObject(body, 'the request body (send {})')
+    store.retireHost(h)
     return SUCCESS
   })
 

@@ -57,14 +57,15 @@ function defaults(type: string): Obj {
     case 'connectivity':
       return {name: 'connectivity', isMute: false, alertStatusOnGone: 'CRITICAL', scopes: [], excludeScopes: []}
     case 'service':
-    case 'external':
       return {isMute: false, maxCheckAttempts: 1}
+    case 'external':
+      return {isMute: false, maxCheckAttempts: 1, method: 'GET', headers: []}
     case 'expression':
       return {isMute: false, evaluateBackwardMinutes: 2}
     case 'anomalyDetection':
       return {isMute: false, maxCheckAttempts: 3}
     case 'query':
-      return {isMute: false, evaluateBackwardMinutes: 0}
+      return {isMute: false, legend: '', evaluateBackwardMinutes: 0}
     default:
       return {isMute: false}
   }
@@ -169,24 +170,35 @@ export function parseMonitor(store: Store, body: unknown, existing?: Monitor): O
   const {id: _ignored, ...fields} = o
   const kept: Obj = {}
   if (existing && type === 'connectivity' && fields.alertStatusOnGone === undefined) kept.alertStatusOnGone = existing.alertStatusOnGone
-  if (existing && type === 'external' && fields.headers === undefined && existing.headers !== undefined) kept.headers = existing.headers
+  // headers left out or null keep the stored ones; [] removes them (mackerel-client-go documents that nil
+  // and an empty list differ, and it always sends the field, so nil goes out as `null`).
+  if (existing && type === 'external' && (fields.headers === undefined || fields.headers === null) && Array.isArray(existing.headers))
+    kept.headers = existing.headers
   const out: Obj = {...fields, ...kept}
-  for (const [k, v] of Object.entries(defaults(type))) if (out[k] === undefined || out[k] === null) out[k] = v
+  for (const [k, v] of Object.entries(defaults(type))) if (out[k] === undefined || out[k] === null) out[k] = Array.isArray(v) ? [...v] : v
   return out as Obj & {type: string}
 }
 
+/** A monitor as the API returns it: the defaults the API fills are present even on monitors seeded or
+ * loaded without them (so external `headers` is always an array, never absent or null). */
+export function monitorView(m: Monitor): Monitor {
+  const out: Obj = {...m}
+  for (const [k, v] of Object.entries(defaults(m.type))) if (out[k] === undefined || out[k] === null) out[k] = Array.isArray(v) ? [...v] : v
+  return out as Monitor
+}
+
 export function registerMonitors(r: Router): void {
-  r.get('/api/v0/monitors', ({store}) => ({monitors: store.listMonitors()}))
+  r.get('/api/v0/monitors', ({store}) => ({monitors: store.listMonitors().map(monitorView)}))
 
-  r.get('/api/v0/monitors/:id', ({store, params}) => ({monitor: monitorOr404(store, params.id)}))
+  r.get('/api/v0/monitors/:id', ({store, params}) => ({monitor: monitorView(monitorOr404(store, params.id))}))
 
-  r.post('/api/v0/monitors', ({store, body}) => store.addMonitor(parseMonitor(store, body)))
+  r.post('/api/v0/monitors', ({store, body}) => monitorView(store.addMonitor(parseMonitor(store, body))))
 
   r.put('/api/v0/monitors/:id', ({store, params, body}) => {
     const old = monitorOr404(store, params.id)
     const m = {id: old.id, ...parseMonitor(store, body, old)} as Monitor
     store.monitors.set(m.id, m)
-    return m
+    return monitorView(m)
   })
 
   r.delete('/api/v0/monitors/:id', ({store, params}) => {
@@ -194,6 +206,6 @@ export function registerMonitors(r: Router): void {
     store.monitors.delete(m.id)
     for (const a of store.alerts.values())
       if (a.monitorId === m.id && a.status !== 'OK') store.closeAlert(a.id, undefined, 'monitorDelete')
-    return m
+    return monitorView(m)
   })
 }
