@@ -1,0 +1,40 @@
+import * as Flags from '@oclif/core/flags'
+import {BaseCommand, checkIds} from '../base-command.js'
+import {UsageError} from '../errors.js'
+import {throwMetrics} from '../metrics/throw.js'
+
+export default class Throw extends BaseCommand<typeof Throw> {
+  static summary = 'Post metric values read from stdin (`name value epoch` lines)'
+  static description =
+    'Host metrics (--host) get the `custom.` prefix when they lack it; service metrics (--service) are posted as named. ' +
+    'Lines are sent in batches while stdin is read (any input size, constant memory); 5xx, 429 and network errors are retried, other 4xx never. ' +
+    'Lines that are not three fields are skipped and counted, bad names and values are reported with their line number, ' +
+    'values older than 24 hours get a warning (Mackerel drops them). A failure part-way says which lines were delivered.'
+  static examples = [
+    'echo "custom.backup.duration 42 $(date +%s)" | <%= config.bin %> throw --host 2eQGDXqtoXs',
+    'printf "orders.count 12 %s\\n" "$(date +%s)" | <%= config.bin %> throw --service demo',
+    '<%= config.bin %> throw -s demo --retry 3 < metrics.txt',
+  ]
+
+  static flags = {
+    host: Flags.string({char: 'H', description: 'post host metrics of this host id (wins over --service, as in mkr)', helpValue: 'HOSTID'}),
+    service: Flags.string({char: 's', description: 'post service metrics of this service', helpValue: 'SERVICE'}),
+    retry: Flags.integer({char: 'r', description: 'attempts beyond the first for each batch (at least 5 are always made, within a time budget)', min: 0, default: 0, helpValue: 'N'}),
+  }
+
+  async run(): Promise<void> {
+    const f = this.flags
+    if (f.host === undefined && f.service === undefined)
+      throw new UsageError('give --host HOSTID or --service SERVICE', {hint: 'e.g. echo "custom.x 1 $(date +%s)" | mkr throw --host 2eQGDXqtoXs'})
+    if (f.host !== undefined) checkIds('host id', [f.host])
+    else checkIds('service name', [f.service!])
+    if (f.host !== undefined && f.service !== undefined) this.warnLine('--host and --service both given: posting host metrics (as mkr does), --service ignored')
+    const client = await this.api()
+    await throwMetrics(
+      {host: f.host, service: f.host === undefined ? f.service : undefined, retry: f.retry},
+      process.stdin,
+      {warn: (l) => this.warnLine(l), info: (l) => this.info(l)},
+      client,
+    )
+  }
+}
