@@ -14,7 +14,7 @@ import {BIN, cleanEnv, ROOT, tempDir} from './e2e/harness.js'
 const SKIP: Record<string, string> = {
   'mkr status -v': "reads this machine's agent id file (/var/lib/mackerel-agent/id), which a test machine does not have",
   'mkr wrap [FLAGS] -- COMMAND [ARGS...]': 'a synopsis with placeholders, not a command',
-  '0 3 * * * mkr wrap -n nightly-backup -d -a -I 1h --timeout 2h --lock -- /usr/local/bin/backup.sh': 'a crontab line (and /usr/local/bin/backup.sh does not exist here)',
+  '0 3 * * * mkr wrap -n nightly-backup -d -a -I 1h --timeout 2h --lock --heartbeat demo:cron.nightly-backup -- /usr/local/bin/backup.sh': 'a crontab line (and /usr/local/bin/backup.sh does not exist here)',
   'mkr monitors get <id>': 'a synopsis with a placeholder',
   'mkr monitors pull [-F monitors.json]': 'a synopsis ([...] = optional)',
   'mkr monitors diff [-F monitors.json] [--exit-code] [--reverse]': 'a synopsis ([...] = optional)',

@@ -36,6 +36,7 @@ The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environme
     'kill-after': Flags.string({description: 'SIGKILL this long after the timeout SIGTERM', default: '10s'}),
     lock: Flags.string({description: 'do not start while a previous run of this check is still running (--lock or --lock=PATH)'}),
     'on-locked': Flags.string({description: 'when locked: skip (exit 0), wait, or report a failure (exit 75)', options: ['skip', 'wait', 'report'], default: 'skip'}),
+    heartbeat: Flags.string({description: 'after a successful run, post 1 to this service metric (SERVICE:METRIC), for a monitor that alerts when it stops arriving', helpValue: 'SERVICE:METRIC'}),
     'lock-ttl': Flags.string({description: 'a lock held by another host (which cannot be checked) counts as stale after this long (max 8760h)', default: '24h'}),
     jitter: Flags.string({description: 'sleep up to this long before starting (stable per host and name; not counted in the duration)'}),
     'status-on': Flags.string({description: 'map exit codes to a status, e.g. 1=WARNING or 3-9,42=OK (repeatable)', multiple: true}),

@@ -67,6 +67,8 @@ export interface WrapOptions {
   ifStatus?: CheckStatus[]
   onChange: boolean
   annotate: AnnotateTarget[]
+  /** --heartbeat SERVICE:METRIC: a service metric posted (value 1) after each successful run */
+  heartbeat?: {service: string; metric: string}
   resultJson?: string
   spoolDir?: string
   stateDir?: string
@@ -142,6 +144,18 @@ export function parseStatusOn(v: string): StatusRule[] {
 }
 
 /** `SERVICE` or `SERVICE:ROLE[,ROLE...]` */
+/** `SERVICE:METRIC` */
+export function parseHeartbeat(v: string): {service: string; metric: string} {
+  const colon = v.indexOf(':')
+  const bad = (why: string) => new WrapUsageError(`--heartbeat ${JSON.stringify(v)}: ${why} (syntax: SERVICE:METRIC, e.g. demo:cron.nightly-backup)`)
+  if (colon < 0) throw bad('missing :METRIC')
+  const service = v.slice(0, colon).trim()
+  const metric = v.slice(colon + 1).trim()
+  if (!service) throw bad('missing service')
+  if (!/^[a-zA-Z0-9._-]+$/.test(metric)) throw bad('a metric name is letters, digits, ".", "_" and "-"')
+  return {service, metric}
+}
+
 export function parseAnnotate(v: string): AnnotateTarget {
   const colon = v.indexOf(':')
   const service = (colon < 0 ? v : v.slice(0, colon)).trim()
@@ -222,6 +236,7 @@ const SPECS: Spec[] = [
   },
   bool('on-change', undefined, 'onChange'),
   {name: 'annotate', kind: 'string', set: (o, v) => o.annotate.push(parseAnnotate(v))},
+  {name: 'heartbeat', kind: 'string', set: (o, v) => (o.heartbeat = parseHeartbeat(v))},
   {name: 'result-json', kind: 'string', set: (o, v) => (o.resultJson = v)},
   {name: 'spool-dir', kind: 'string', set: (o, v) => (o.spoolDir = v)},
   {name: 'state-dir', kind: 'string', set: (o, v) => (o.stateDir = v)},

@@ -476,6 +476,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     }
 
     if (o.annotate.length > 0) await annotate(o, {ctx, log, name, result, decision, message, deadline, hostId, signal: abort.signal})
+    if (o.heartbeat && result.exitCode === 0) await heartbeat(o.heartbeat, {ctx, log, deadline, breaker, now})
 
     writeResultJson(
       o.resultJson,
@@ -659,5 +660,38 @@ async function annotate(
     } catch (error) {
       a.log.error(`cannot post the annotation for ${a.name} to ${t.service}: ${(error as Error).message}`)
     }
+  }
+}
+
+/**
+ * --heartbeat: a service metric (value 1) after a successful run. A service-metric monitor that alerts
+ * when the metric stops arriving then catches a cron job that no longer runs at all, which no check
+ * report can (a job that is not started sends nothing). Within the report budget; never retried
+ * past it, never spooled (the next successful run sends a fresh one).
+ */
+async function heartbeat(
+  hb: {service: string; metric: string},
+  a: {ctx: Context; log: WrapLog; deadline: number; breaker: Breaker; now: () => number},
+): Promise<void> {
+  const what = `the --heartbeat ${hb.service}:${hb.metric}`
+  if (a.breaker.open) {
+    a.log.error(`not sending ${what}: ${a.breaker.reason}`)
+    return
+  }
+  const budgetMs = a.deadline - Date.now()
+  if (budgetMs < 200) {
+    a.log.error(`no time left (--report-timeout) to send ${what}`)
+    return
+  }
+  const c = await a.ctx.client()
+  if (!c) {
+    a.log.error(`cannot send ${what}`)
+    return
+  }
+  const {postServiceMetrics} = await import('../api/metrics.js')
+  try {
+    await postServiceMetrics(c.client, hb.service, [{name: hb.metric, time: Math.floor(a.now() / 1000), value: 1}], {budgetMs, maxAttempts: WRAP_MAX_ATTEMPTS})
+  } catch (error) {
+    a.log.error(`cannot send ${what}: ${(error as Error).message}`)
   }
 }

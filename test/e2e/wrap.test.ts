@@ -6,6 +6,7 @@ import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 import {Spool} from '../../src/wrap/spool.js'
+import {call} from '../sandbox/helpers.js'
 import {running, runWrap, sleep, startWrap, until, wrapEnv, type WrapEnv} from '../wrap/helpers.js'
 
 const KEY = 'sandbox-e2e-secret-key-0123456789'
@@ -561,6 +562,27 @@ describe('mkr wrap (e2e): no lost or duplicated reports', function () {
     await runWrap(['--conf', w.conf, '-n', 'rj2', '--result-json', link, '--', 'true'], w.env)
     assert.ok(lstatSync(link).isSymbolicLink())
     assert.equal(JSON.parse(readFileSync(target, 'utf8')).name, 'rj2')
+  })
+
+  it('--heartbeat posts 1 to the service metric after a success, nothing after a failure', async () => {
+    const points = async () => {
+      const r = await call(sb, 'GET', `/api/v0/services/demo/metrics?name=cron.hb&from=0&to=${Math.floor(Date.now() / 1000) + 60}`)
+      return r.status === 200 ? (r.body.metrics as {value: number}[]) : []
+    }
+    const failed = await runWrap(['--conf', w.conf, '-n', 'hb', '--heartbeat', 'demo:cron.hb', '--', 'sh', '-c', 'exit 1'], w.env)
+    assert.equal(failed.code, 1)
+    assert.deepEqual(await points(), [])
+    const ok = await runWrap(['--conf', w.conf, '-n', 'hb', '--heartbeat', 'demo:cron.hb', '--', 'true'], w.env)
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.equal(ok.stderr, '')
+    assert.deepEqual((await points()).map((p) => p.value), [1])
+  })
+
+  it('--heartbeat without a metric: said loudly, the job still runs (command after --)', async () => {
+    const r = await runWrap(['--conf', w.conf, '-n', 'hb2', '--heartbeat', 'demo', '--', 'sh', '-c', 'echo ran'], w.env)
+    assert.equal(r.code, 0)
+    assert.equal(r.stdout, 'ran\n')
+    assert.match(r.stderr, /USAGE ERROR: --heartbeat "demo": missing :METRIC/)
   })
 
   it('--jitter is not counted in durationMs', async () => {
