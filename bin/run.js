@@ -4,14 +4,6 @@
 // the oclif command, src/wrap/cli.ts; help still goes through oclif), also behind global flags
 // (`mkr --conf FILE wrap ...`, src/cli/globals.ts), and `--version`.
 import {readFileSync} from 'node:fs'
-import {setFlagsFromString} from 'node:v8'
-
-// fetch (undici) parses HTTP with a WebAssembly module, which V8 recompiles with TurboFan in the
-// background and waits for when the process exits: ~170 ms between the last byte of output and the
-// exit of every API command (measured; a node:http script exits in ~10 ms). Liftoff, V8's baseline
-// WebAssembly compiler, is plenty for a CLI's responses, and the process ends when its work does.
-setFlagsFromString('--liftoff-only')
-
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))

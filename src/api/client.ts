@@ -11,6 +11,7 @@
 //   error classes escape its control characters.
 // `globalThis.fetch` is looked up at request time so nock (which replaces it) sees every call.
 import {readFileSync} from 'node:fs'
+import {setFlagsFromString} from 'node:v8'
 import {maskSecret} from '../secret.js'
 import {ApiError, InvalidResponseError, NetworkError, RedirectError, RETRYABLE_STATUS, serverMessage} from './errors.js'
 
@@ -68,8 +69,25 @@ const NEVER_SENT = new Set([
 ])
 
 type Dispatcher = object
+
+/**
+ * fetch (undici) parses HTTP with a WebAssembly module, which V8 recompiles with TurboFan in the
+ * background and waits for when the process exits: ~170 ms between the last byte of output and the
+ * exit of every API command (measured; a node:http script exits in ~10 ms). Liftoff, V8's baseline
+ * WebAssembly compiler, is plenty for a CLI's responses. Set before the first request compiles the
+ * module (the flag costs ~15 ms, so commands that send nothing, like `mkr wrap -- true`, skip it).
+ */
+let liftoffSet = false
+function liftoffOnly(): void {
+  if (liftoffSet) return
+  liftoffSet = true
+  try {
+    setFlagsFromString('--liftoff-only')
+  } catch {}
+}
 let agentPromise: Promise<Dispatcher> | undefined
 function sharedAgent(connectTimeoutMs: number, attemptTimeoutMs: number): Promise<Dispatcher> {
+  liftoffOnly()
   // Only the Agent module of undici (see src/types/undici-agent.d.ts); CommonJS, so it is `default`.
   agentPromise ??= import('undici/lib/dispatcher/agent.js').then(
     ({default: Agent}) =>
