@@ -67,7 +67,7 @@ console.log(
       ['minimal fetch script, 10,000 hosts (floor)', fmtMs(minimal.median), fmtRss(minimal.rssKb), '1.00×', ''],
       ['mkr hosts --json, 10,000 hosts', fmtMs(hosts.median), fmtRss(hosts.rssKb), ratio(hosts.median, minimal.median), '≤ 1.5×'],
       ['minimal script: last byte of output to exit (floor)', fmtMs(minimalLinger), '', '', ''],
-      ['mkr org: last byte of output to exit', fmtMs(orgLinger), '', `+${fmtMs(orgLinger - minimalLinger)}`, '≤ +10 ms'],
+      ['mkr org: last byte of output to exit', fmtMs(orgLinger), '', `${orgLinger >= minimalLinger ? '+' : '−'}${fmtMs(Math.abs(orgLinger - minimalLinger))}`, '≤ +10 ms'],
     ],
   ),
 )
