@@ -17,6 +17,7 @@ import {
   mkdirSync,
   openSync,
   readlinkSync,
+  readSync,
   realpathSync,
   renameSync,
   statSync,
@@ -188,4 +189,50 @@ export function writeFileSafely(path: string, data: string | Buffer, opts: Write
   const target = st ? realpathSync(path) : resolveLinks(path)
   if (opts.mkdir) ensureDir(dirname(target))
   replaceAtomically(target, buf, opts.mode ?? 0o600, st)
+}
+
+/** What a path is, in a few words, when it is not a regular file (undefined when it is one). */
+export function notRegular(st: Stats): string | undefined {
+  if (st.isFile()) return undefined
+  if (st.isDirectory()) return 'is a directory'
+  if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file'
+  if (st.isSocket()) return 'is a socket, not a regular file'
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'is a device, not a regular file'
+  return 'is not a regular file'
+}
+
+/**
+ * Reads a regular file as UTF-8, and only a regular file: the open is non-blocking (a FIFO never
+ * waits for a writer) and the type is checked on the open descriptor, so a FIFO, device or directory
+ * is an error (code ENOTREG, `reason` in a few words), never a hang. With `maxBytes`, a bigger file
+ * is an error (code EFBIG) and never more than that is read; `noFollow` refuses a symlink (ELOOP).
+ */
+export function readRegularFile(path: string, opts: {maxBytes?: number; noFollow?: boolean} = {}): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (opts.noFollow ? constants.O_NOFOLLOW : 0))
+  try {
+    const st = fstatSync(fd)
+    const bad = notRegular(st)
+    if (bad) throw Object.assign(new Error(`${path} ${bad}`), {code: 'ENOTREG', reason: bad})
+    const max = opts.maxBytes ?? Infinity
+    if (st.size > max) throw Object.assign(new Error(`${path} is too big (${st.size} bytes)`), {code: 'EFBIG', reason: `is too big (${st.size} bytes)`})
+    // bounded: the size fstat reported (plus one byte to notice growth), at most maxBytes + 1
+    const buf = Buffer.alloc(Math.min(st.size + 1, max + 1))
+    let n = 0
+    for (let r = -1; r !== 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null)
+    if (n > max) throw Object.assign(new Error(`${path} is too big`), {code: 'EFBIG', reason: 'is too big'})
+    if (n === buf.length) {
+      // it grew while being read: read the rest, still bounded by maxBytes
+      const more: Buffer[] = [buf]
+      const chunk = Buffer.alloc(64 * 1024)
+      for (let r = readSync(fd, chunk, 0, chunk.length, null); r > 0; r = readSync(fd, chunk, 0, chunk.length, null)) {
+        n += r
+        if (n > max) throw Object.assign(new Error(`${path} is too big`), {code: 'EFBIG', reason: 'is too big'})
+        more.push(Buffer.from(chunk.subarray(0, r)))
+      }
+      return Buffer.concat(more).subarray(0, n).toString('utf8')
+    }
+    return buf.subarray(0, n).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
 }

@@ -3,11 +3,12 @@
 //   API base: --apibase > MACKEREL_APIBASE > config `apibase` > https://api.mackerelio.com
 //   host id:  argument / --host > <root>/id   (root: config `root`, else the agent default)
 // The agent config is TOML (mackerel-agent.conf), parsed with smol-toml; `include` globs are merged in.
-import {closeSync, constants as fsc, existsSync, fstatSync, openSync, readFileSync, statSync, type Stats} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 import {ConfigError, fsReason} from '../errors.js'
+import {readRegularFile} from '../files.js'
 import {escapeControl} from '../output/sanitize.js'
 import {glob, GlobPatternError} from './glob.js'
 
@@ -38,34 +39,6 @@ export interface AgentConfig {
 function pick(doc: Record<string, unknown>, key: string): unknown {
   for (const [k, v] of Object.entries(doc)) if (k.toLowerCase() === key) return v
   return undefined
-}
-
-/** What a path is, in a few words, when it is not a regular file (undefined when it is one). */
-function notRegular(st: Stats): string | undefined {
-  if (st.isFile()) return undefined
-  if (st.isDirectory()) return 'is a directory'
-  if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file'
-  if (st.isSocket()) return 'is a socket, not a regular file'
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'is a device, not a regular file'
-  return 'is not a regular file'
-}
-
-/**
- * Reads a regular file as UTF-8, and only a regular file: a FIFO, a device or a directory is an error
- * (reading a FIFO would block forever). The type is checked before opening, and again on the open
- * descriptor (opened with O_NONBLOCK, so even a FIFO swapped in between cannot block the open).
- */
-export function readRegularFile(file: string): string {
-  const bad = notRegular(statSync(file))
-  if (bad) throw Object.assign(new Error(bad), {code: 'ENOTREG', reason: bad})
-  const fd = openSync(file, fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0))
-  try {
-    const again = notRegular(fstatSync(fd))
-    if (again) throw Object.assign(new Error(again), {code: 'ENOTREG', reason: again})
-    return readFileSync(fd, 'utf8')
-  } finally {
-    closeSync(fd)
-  }
 }
 
 function readToml(file: string): Record<string, unknown> {

@@ -17,14 +17,11 @@
 // caller then runs the job without it.
 import {
   closeSync,
-  constants as fsConstants,
-  fstatSync,
   linkSync,
   lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -34,7 +31,7 @@ import {
 import {hostname} from 'node:os'
 import {dirname, join} from 'node:path'
 import {randomBytes} from 'node:crypto'
-import {ensureDir} from '../files.js'
+import {ensureDir, readRegularFile} from '../files.js'
 import {fileKey} from './names.js'
 
 export interface LockRecord {
@@ -105,27 +102,21 @@ const MAX_LOCK_BYTES = 64 * 1024
  * non-blocking (a FIFO never waits for a writer) and the type is checked on the open descriptor.
  */
 export function readLockFile(path: string): {raw: string; mtimeMs: number} | undefined {
-  let fd: number
+  let raw: string
   try {
-    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY)
+    raw = readRegularFile(path, {maxBytes: MAX_LOCK_BYTES})
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    const e = error as NodeJS.ErrnoException & {reason?: string}
+    if (e.code === 'ENOENT') return undefined
+    if (e.code === 'ENOTREG') throw new LockUnusableError(`${path} ${e.reason}`)
+    if (e.code === 'EFBIG') throw new LockUnusableError(`${path} is too large to be a lock file`)
     throw error
   }
+  let mtimeMs = Date.now()
   try {
-    const st = fstatSync(fd)
-    if (st.isDirectory()) throw new LockUnusableError(`${path} is a directory`)
-    if (!st.isFile()) throw new LockUnusableError(`${path} is not a regular file`)
-    if (st.size > MAX_LOCK_BYTES) throw new LockUnusableError(`${path} is too large to be a lock file (${st.size} bytes)`)
-    const buf = Buffer.alloc(MAX_LOCK_BYTES + 1)
-    let n = 0
-    // bounded: at most MAX_LOCK_BYTES + 1 bytes, and a read of 0 bytes ends it
-    for (let r = -1; r !== 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null)
-    if (n > MAX_LOCK_BYTES) throw new LockUnusableError(`${path} is too large to be a lock file`)
-    return {raw: buf.subarray(0, n).toString('utf8'), mtimeMs: st.mtimeMs}
-  } finally {
-    closeSync(fd)
-  }
+    mtimeMs = statSync(path).mtimeMs
+  } catch {}
+  return {raw, mtimeMs}
 }
 
 

@@ -11,7 +11,8 @@
 // again by the same rename. <ts> is the spool time (ms, zero-padded: names sort oldest first) and
 // <check> a short hash of host id + check name, so a run finds the older reports of its own check
 // without reading every file (files of older versions, `<ts>-<uuid>.report.json`, are read instead).
-import {closeSync, constants, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync} from 'node:fs'
+import {readdirSync, renameSync, statSync, unlinkSync} from 'node:fs'
+import {readRegularFile} from '../files.js'
 import {createHash} from 'node:crypto'
 import {hostname} from 'node:os'
 import {basename, join} from 'node:path'
@@ -231,26 +232,14 @@ export class Spool {
 export function readSpooled(file: string): SpooledFile {
   let text: string
   try {
-    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
-    try {
-      const st = fstatSync(fd)
-      if (!st.isFile()) return {file, error: 'not a regular file'}
-      if (st.size > MAX_ENTRY_BYTES) return {file, error: `too big (${st.size} bytes) for a spooled report`}
-      const buf = Buffer.alloc(st.size)
-      let off = 0
-      while (off < buf.length) {
-        const n = readSync(fd, buf, off, buf.length - off, off)
-        if (n === 0) break
-        off += n
-      }
-      text = buf.subarray(0, off).toString('utf8')
-    } finally {
-      closeSync(fd)
-    }
+    text = readRegularFile(file, {maxBytes: MAX_ENTRY_BYTES, noFollow: true})
   } catch (error) {
-    const e = error as NodeJS.ErrnoException
+    const e = error as NodeJS.ErrnoException & {reason?: string}
+    if (e.code === 'ENOENT') return {file, error: 'gone'}
     if (e.code === 'ELOOP') return {file, error: 'a symbolic link'}
-    return {file, error: e.code === 'ENOENT' ? 'gone' : e.message}
+    if (e.code === 'ENOTREG') return {file, error: 'not a regular file'}
+    if (e.code === 'EFBIG') return {file, error: `too big for a spooled report (${e.reason})`}
+    return {file, error: e.message}
   }
   try {
     const v = JSON.parse(text) as SpoolEntry

@@ -1,7 +1,7 @@
 // Per host and check name state (auto-close, --fail-after, --on-change), one small JSON file each in
 // the state directory, written atomically. The last reported status is updated only once a report
 // was delivered or spooled, so a lost report never makes wrap believe Mackerel knows a status.
-import {readFileSync} from 'node:fs'
+import {readRegularFile} from '../files.js'
 import {join} from 'node:path'
 import type {CheckStatus} from '../api/checks.js'
 import {writeFileAtomic} from './files.js'
@@ -37,11 +37,12 @@ export function loadState(dir: string, hostId: string, name: string): {state: Wr
   const file = stateFile(dir, hostId, name)
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    // a FIFO or device named like a state file must not block the job's report
+    text = readRegularFile(file, {maxBytes: 64 * 1024})
   } catch (error) {
-    const e = error as NodeJS.ErrnoException
+    const e = error as NodeJS.ErrnoException & {reason?: string}
     if (e.code === 'ENOENT') return {state: emptyState(hostId, name)}
-    return {state: emptyState(hostId, name), error: `cannot read ${file}: ${e.message}`}
+    return {state: emptyState(hostId, name), error: `cannot read ${file}: ${e.reason ?? e.message}`}
   }
   try {
     const v = JSON.parse(text) as WrapState

@@ -250,7 +250,7 @@ describe('mkr wrap signals and locks (e2e)', function () {
       const r = await within(startWrap(['--lock=' + fifo, '--', 'echo', 'hi'], w.env))
       assert.equal(r.code, 0, `wrap did not end by itself: ${r.signal}`)
       assert.equal(r.stdout, 'hi\n')
-      assert.match(r.stderr, /cannot use the lock .*fifo\.lock \(.*fifo\.lock is not a regular file\): running without it/)
+      assert.match(r.stderr, /cannot use the lock .*fifo\.lock \(.*fifo\.lock is a named pipe \(FIFO\), not a regular file\): running without it/)
     })
   })
 })

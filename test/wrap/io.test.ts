@@ -230,3 +230,13 @@ describe('wrap: fast-path entry', () => {
     }
   })
 })
+
+describe('wrap: state files that are not files', () => {
+  it('a FIFO named like a state file is reported and ignored, never waited on', () => {
+    const f = stateFile(dir, 'h1', 'fifo')
+    spawnSync('mkfifo', [f])
+    const l = loadState(dir, 'h1', 'fifo')
+    assert.equal(l.state.failures, 0)
+    assert.match(l.error!, /is a named pipe \(FIFO\), not a regular file/)
+  })
+})

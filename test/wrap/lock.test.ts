@@ -85,7 +85,7 @@ describe('wrap: a lock path that cannot be used fails at once', () => {
     assert.equal(spawnSync('mkfifo', [path]).status, 0)
     const r = tryLockInChild(path)
     assert.equal(r.killed, false, 'tryLock did not return')
-    assert.equal(r.result, `threw LockUnusableError : ${path} is not a regular file`)
+    assert.equal(r.result, `threw LockUnusableError : ${path} is a named pipe (FIFO), not a regular file`)
   })
 
   it('a directory or a dangling symlink at the lock path', () => {
