@@ -19,7 +19,7 @@ import {createServer, request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {table} from './lib.js'
+import {table, startSandbox} from './lib.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = process.env.MKR_BIN ?? join(root, 'bin/run.js')
@@ -27,20 +27,6 @@ const sandboxBin = join(root, 'bin/run.js')
 const node = process.execPath
 const N = Number(process.env.FLEET_HOSTS ?? 50)
 const REPORT_PATH = '/api/v0/monitoring/checks/report'
-
-function startSandbox() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [sandboxBin, 'sandbox', '--port', '0', '--hosts', String(N), '--no-seed'], {stdio: ['ignore', 'pipe', 'inherit']})
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      const base = /MACKEREL_APIBASE=(\S+)/.exec(out)
-      const key = /MACKEREL_APIKEY=(\S+)/.exec(out)
-      if (base && key) resolve({child, base: base[1], key: key[1]})
-    })
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)))
-  })
-}
 
 function getJson(url, key, method = 'GET') {
   return new Promise((resolve, reject) => {
@@ -122,7 +108,7 @@ function shape(log, t0, t1) {
 }
 
 async function scenario(name, fn) {
-  const sb = await startSandbox()
+  const sb = await startSandbox(sandboxBin, ['--hosts', String(N), '--no-seed'])
   const proxy = await startProxy(sb.base)
   const {hosts: list} = await getJson(`${sb.base}/api/v0/hosts?status=working&status=standby&status=maintenance&status=poweroff`, sb.key)
   const base = mkdtempSync(join(tmpdir(), 'mkr-fleet-'))

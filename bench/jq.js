@@ -3,10 +3,9 @@
 // src/output/jq.ts) is loaded only with --jq, so `--json` and `--help` must not move; `--jq` adds the
 // module's compile and jq's own start, then its run over the data. Ratios against `node -e 0` and
 // against `hosts --json` measured in the same run (BENCH_RUNS, default 10; BENCH_HOSTS, default 1,000).
-import {spawn} from 'node:child_process'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {fmtMs, fmtRss, measure, ratio, table} from './lib.js'
+import {fmtMs, fmtRss, measure, ratio, table, startSandbox} from './lib.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const run = join(root, 'bin/run.js')
@@ -14,23 +13,9 @@ const node = process.execPath
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 1000)
 
-function startSandbox(hosts) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [run, 'sandbox', '--port', '0', '--hosts', String(hosts)], {stdio: ['ignore', 'pipe', 'inherit']})
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      const base = /MACKEREL_APIBASE=(\S+)/.exec(out)
-      const key = /MACKEREL_APIKEY=(\S+)/.exec(out)
-      if (base && key) resolve({child, base: base[1], key: key[1]})
-    })
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)))
-  })
-}
-
 const floor = await measure(node, ['-e', '0'], {runs: RUNS})
 const help = await measure(node, [run, 'hosts', '--help'], {runs: RUNS})
-const sb = await startSandbox(HOSTS)
+const sb = await startSandbox(run, ['--hosts', String(HOSTS)])
 const env = {...process.env, MACKEREL_APIBASE: sb.base, MACKEREL_APIKEY: sb.key}
 try {
   const opts = {runs: RUNS, env, rss: true, discard: true}

@@ -81,3 +81,18 @@ export function table(head, rows) {
 export const fmtMs = (ms) => `${ms.toFixed(0)} ms`
 export const fmtRss = (kb) => (kb ? `${(kb / 1024).toFixed(1)} MiB` : 'n/a')
 export const ratio = (a, b) => `${(a / b).toFixed(2)}×`
+
+/** Starts `mkr sandbox` from `bin` on a free port; resolves {child, base, key} once it printed its exports. */
+export function startSandbox(bin, args = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', ...args], {stdio: ['ignore', 'pipe', 'inherit']})
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const base = /MACKEREL_APIBASE=(\S+)/.exec(out)
+      const key = /MACKEREL_APIKEY=(\S+)/.exec(out)
+      if (base && key) resolve({child, base: base[1], key: key[1]})
+    })
+    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)))
+  })
+}

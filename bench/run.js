@@ -6,26 +6,12 @@ import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {fmtMs, fmtRss, measure, ratio, table} from './lib.js'
+import {fmtMs, fmtRss, measure, ratio, table, startSandbox} from './lib.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const run = join(root, 'bin/run.js')
 const node = process.execPath
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
-
-function startSandbox(hosts) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [run, 'sandbox', '--port', '0', '--hosts', String(hosts)], {stdio: ['ignore', 'pipe', 'inherit']})
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      const base = /MACKEREL_APIBASE=(\S+)/.exec(out)
-      const key = /MACKEREL_APIKEY=(\S+)/.exec(out)
-      if (base && key) resolve({child, base: base[1], key: key[1]})
-    })
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)))
-  })
-}
 
 /** Median time from the last byte a command writes to stdout until it exits. */
 async function linger(cmd, args, env) {
@@ -46,7 +32,7 @@ const floor = await measure(node, ['-e', '0'], {runs: RUNS, rss: true})
 const version = await measure(node, [run, '--version'], {runs: RUNS, rss: true})
 const help = await measure(node, [run, 'hosts', '--help'], {runs: RUNS})
 
-const sb = await startSandbox(10_000)
+const sb = await startSandbox(run, ['--hosts', '10000'])
 const env = {...process.env, MACKEREL_APIBASE: sb.base, MACKEREL_APIKEY: sb.key}
 const minimal = await measure(node, [join(root, 'bench/minimal-hosts.js')], {runs: RUNS, env, rss: true, discard: true})
 const orgLinger = await linger(node, [run, 'org'], env)

@@ -4,6 +4,7 @@ import type {AddressInfo} from 'node:net'
 import nock from 'nock'
 import {ApiClient, USER_AGENT} from '../../src/api/client.js'
 import {ApiError, InvalidResponseError, NetworkError} from '../../src/api/errors.js'
+import {failure} from '../helpers/failure.js'
 
 const BASE = 'https://api.example.test'
 const KEY = 'secret-key-123'
@@ -18,16 +19,6 @@ function client(opts: Partial<ConstructorParameters<typeof ApiClient>[0]> = {}) 
     ...opts,
   })
   return {c, sleeps}
-}
-
-/** Runs fn, returns the error it throws (fails when it does not throw). */
-async function failure(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error
-  }
-  assert.fail('expected an error')
 }
 
 describe('ApiClient', () => {

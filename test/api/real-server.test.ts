@@ -6,6 +6,7 @@ import net from 'node:net'
 import type {AddressInfo} from 'node:net'
 import {ApiClient} from '../../src/api/client.js'
 import {ApiError, NetworkError, RedirectError} from '../../src/api/errors.js'
+import {failure} from '../helpers/failure.js'
 
 const KEY = 'secret-key-123'
 
@@ -39,15 +40,6 @@ async function server(answer: (req: http.IncomingMessage, res: http.ServerRespon
       return new Promise<void>((r) => s.close(() => r()))
     },
   }
-}
-
-async function failure(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error
-  }
-  assert.fail('expected an error')
 }
 
 const quick = (apiBase: string, opts: Partial<ConstructorParameters<typeof ApiClient>[0]> = {}) =>

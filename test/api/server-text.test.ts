@@ -4,19 +4,11 @@ import assert from 'node:assert/strict'
 import nock from 'nock'
 import {ApiClient} from '../../src/api/client.js'
 import {ApiError, InvalidResponseError} from '../../src/api/errors.js'
+import {failure} from '../helpers/failure.js'
 
 const BASE = 'https://api.example.test'
 const KEY = 'secret-key-123'
 const client = () => new ApiClient({apiBase: BASE, apiKey: KEY, random: () => 0, sleep: async () => {}, maxAttempts: 2})
-
-async function failure(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error
-  }
-  assert.fail('expected an error')
-}
 
 describe('ApiClient: server text in errors', () => {
   before(() => nock.disableNetConnect())

@@ -442,156 +442,136 @@ describe('mkr wrap (e2e)', function () {
       assert.equal(b.jitterMs, 822)
     })
   })
-})
-
-describe('mkr wrap (e2e): no lost or duplicated reports', function () {
-  this.timeout(60_000)
-  let sb: Sandbox
-  let host: string
-  let w: WrapEnv
-  const reportsFor = (name: string) => sb.reports().filter((r) => r.report.name === name)
-  let seen = 0
-  const reportRequests = () => sb.requests().slice(seen).filter((r) => r.path === '/api/v0/monitoring/checks/report')
-  /** pending spool files as an earlier run during an outage leaves them */
-  const spoolSome = (n: number, hostId: (i: number) => string, prefix: string) => {
-    const spool = new Spool(w.spoolDir)
-    for (let i = 0; i < n; i++) {
-      const c = spool.prepare(
-        {version: 1, apiBase: new URL(sb.url).href, spooledAt: 1_700_000_000_000 + i, reason: 'outage', report: {source: {type: 'host', hostId: hostId(i)}, name: `${prefix}${i}`, status: 'CRITICAL', message: 'm', occurredAt: Math.floor(Date.now() / 1000) - 60}},
-        `r${i}`,
-      )
-      spool.writeAhead(c)
-      spool.release(c, 'outage')
+  describe('no lost or duplicated reports', () => {
+    /** pending spool files as an earlier run during an outage leaves them */
+    const spoolSome = (n: number, hostId: (i: number) => string, prefix: string) => {
+      const spool = new Spool(w.spoolDir)
+      for (let i = 0; i < n; i++) {
+        const c = spool.prepare(
+          {version: 1, apiBase: new URL(sb.url).href, spooledAt: 1_700_000_000_000 + i, reason: 'outage', report: {source: {type: 'host', hostId: hostId(i)}, name: `${prefix}${i}`, status: 'CRITICAL', message: 'm', occurredAt: Math.floor(Date.now() / 1000) - 60}},
+          `r${i}`,
+        )
+        spool.writeAhead(c)
+        spool.release(c, 'outage')
+      }
     }
-  }
 
-  before(async () => {
-    sb = await startSandbox({port: 0, seed: true, apiKey: KEY})
-    host = [...sb.store.hosts.keys()].find((id) => sb.store.liveHost(id))!
-  })
-  after(async () => sb.close())
-  beforeEach(() => {
-    sb.clearFaults()
-    seen = sb.requests().length
-    w = wrapEnv(sb.url, KEY, host)
-  })
-  afterEach(() => w.remove())
+    it('SIGKILL while the report is being sent: it is on disk, and the next --flush delivers it', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', delayMs: 20_000, times: 1})
+      const s = startWrap(['--conf', w.conf, '-n', 'killed', '--', 'sh', '-c', 'exit 3'], w.env)
+      await until(() => reportRequests().length > 0 || readdirOrEmpty(w.spoolDir).some((n) => n.includes('.claim-')), 'the report in flight', 20_000)
+      await until(() => readdirOrEmpty(w.spoolDir).length === 1, 'the write-ahead copy', 20_000)
+      s.child.kill('SIGKILL')
+      await s.done
+      assert.equal(reportsFor('killed').length, 0)
+      assert.equal(readdirOrEmpty(w.spoolDir).length, 1)
+      sb.clearFaults()
+      const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
+      assert.equal(f.code, 0, f.stderr)
+      assert.deepEqual(reportsFor('killed').map((r) => r.report.status), ['CRITICAL'])
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+    })
 
-  it('SIGKILL while the report is being sent: it is on disk, and the next --flush delivers it', async () => {
-    sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', delayMs: 20_000, times: 1})
-    const s = startWrap(['--conf', w.conf, '-n', 'killed', '--', 'sh', '-c', 'exit 3'], w.env)
-    await until(() => reportRequests().length > 0 || readdirOrEmpty(w.spoolDir).some((n) => n.includes('.claim-')), 'the report in flight', 20_000)
-    await until(() => readdirOrEmpty(w.spoolDir).length === 1, 'the write-ahead copy', 20_000)
-    s.child.kill('SIGKILL')
-    await s.done
-    assert.equal(reportsFor('killed').length, 0)
-    assert.equal(readdirOrEmpty(w.spoolDir).length, 1)
-    sb.clearFaults()
-    const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
-    assert.equal(f.code, 0, f.stderr)
-    assert.deepEqual(reportsFor('killed').map((r) => r.report.status), ['CRITICAL'])
-    assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
-  })
+    it('five wraps at once with 300 spooled reports: each is sent exactly once', async () => {
+      spoolSome(300, () => host, 'par')
+      const runs = await Promise.all([1, 2, 3, 4, 5].map(() => runWrap(['--conf', w.conf, '--', 'true'], w.env)))
+      for (const r of runs) assert.equal(r.code, 0, r.stderr)
+      // each run sends at most 200: what is left goes with --flush
+      await runWrap(['--conf', w.conf, '--flush'], w.env)
+      const names = sb.reports().filter((r) => String(r.report.name).startsWith('par')).map((r) => r.report.name)
+      assert.equal(names.length, 300)
+      assert.equal(new Set(names).size, 300)
+    })
 
-  it('five wraps at once with 300 spooled reports: each is sent exactly once', async () => {
-    spoolSome(300, () => host, 'par')
-    const runs = await Promise.all([1, 2, 3, 4, 5].map(() => runWrap(['--conf', w.conf, '--', 'true'], w.env)))
-    for (const r of runs) assert.equal(r.code, 0, r.stderr)
-    // each run sends at most 200: what is left goes with --flush
-    await runWrap(['--conf', w.conf, '--flush'], w.env)
-    const names = sb.reports().filter((r) => String(r.report.name).startsWith('par')).map((r) => r.report.name)
-    assert.equal(names.length, 300)
-    assert.equal(new Set(names).size, 300)
-  })
+    it('--flush with one report for a host that no longer exists: the other two arrive', async () => {
+      spoolSome(3, (i) => (i === 1 ? 'gonehost0000' : host), 'flush')
+      const r = await runWrap(['--conf', w.conf, '--flush'], w.env)
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stderr, /sent 2 spooled report\(s\), 1 refused by the API/)
+      assert.match(r.stderr, /the API refused the report for flush1 \(CRITICAL, host gonehost0000/)
+      assert.deepEqual(reportsFor('flush0').length + reportsFor('flush2').length, 2)
+    })
 
-  it('--flush with one report for a host that no longer exists: the other two arrive', async () => {
-    spoolSome(3, (i) => (i === 1 ? 'gonehost0000' : host), 'flush')
-    const r = await runWrap(['--conf', w.conf, '--flush'], w.env)
-    assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stderr, /sent 2 spooled report\(s\), 1 refused by the API/)
-    assert.match(r.stderr, /the API refused the report for flush1 \(CRITICAL, host gonehost0000/)
-    assert.deepEqual(reportsFor('flush0').length + reportsFor('flush2').length, 2)
-  })
+    it('a mistyped key on a run with nothing to report keeps every spooled report', async () => {
+      spoolSome(5, () => host, 'typo')
+      const r = await runWrap(['--conf', w.conf, '--', 'true'], {...w.env, MACKEREL_APIKEY: 'typo-typo-typo-typo'})
+      assert.equal(r.code, 0)
+      assert.match(r.stderr, /could not send 5 spooled report\(s\) yet: .*401/)
+      assert.equal(readdirOrEmpty(w.spoolDir).length, 5)
+      const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
+      assert.equal(f.code, 0, f.stderr)
+      assert.equal(sb.reports().filter((x) => String(x.report.name).startsWith('typo')).length, 5)
+    })
 
-  it('a mistyped key on a run with nothing to report keeps every spooled report', async () => {
-    spoolSome(5, () => host, 'typo')
-    const r = await runWrap(['--conf', w.conf, '--', 'true'], {...w.env, MACKEREL_APIKEY: 'typo-typo-typo-typo'})
-    assert.equal(r.code, 0)
-    assert.match(r.stderr, /could not send 5 spooled report\(s\) yet: .*401/)
-    assert.equal(readdirOrEmpty(w.spoolDir).length, 5)
-    const f = await runWrap(['--conf', w.conf, '--flush'], w.env)
-    assert.equal(f.code, 0, f.stderr)
-    assert.equal(sb.reports().filter((x) => String(x.report.name).startsWith('typo')).length, 5)
-  })
+    it('API down: at most 3 requests for the whole run (spool flush and its own report), all kept', async () => {
+      sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 503})
+      spoolSome(3, () => host, 'down')
+      const r = await runWrap(['--conf', w.conf, '-n', 'down-own', '--', 'sh', '-c', 'exit 2'], w.env)
+      assert.equal(r.code, 2)
+      assert.ok(reportRequests().length <= 3, `${reportRequests().length} requests`)
+      assert.ok(reportRequests().length >= 1)
+      assert.equal(readdirOrEmpty(w.spoolDir).length, 4)
+    })
 
-  it('API down: at most 3 requests for the whole run (spool flush and its own report), all kept', async () => {
-    sb.addFault({method: 'POST', path: '/api/v0/monitoring/checks/report', status: 503})
-    spoolSome(3, () => host, 'down')
-    const r = await runWrap(['--conf', w.conf, '-n', 'down-own', '--', 'sh', '-c', 'exit 2'], w.env)
-    assert.equal(r.code, 2)
-    assert.ok(reportRequests().length <= 3, `${reportRequests().length} requests`)
-    assert.ok(reportRequests().length >= 1)
-    assert.equal(readdirOrEmpty(w.spoolDir).length, 4)
-  })
+    it('the API key printed by the job is masked in the report, and still reaches the job', async () => {
+      const r = await runWrap(['--conf', w.conf, '-d', '-n', 'leaky', '--', 'sh', '-c', 'echo "key=$MACKEREL_APIKEY"; exit 1'], w.env)
+      assert.equal(r.code, 1)
+      assert.equal(r.stdout, `key=${KEY}\n`)
+      const m = String(reportsFor('leaky')[0].report.message)
+      assert.match(m, /key=\[API key hidden\]/)
+      assert.ok(!m.includes(KEY))
+    })
 
-  it('the API key printed by the job is masked in the report, and still reaches the job', async () => {
-    const r = await runWrap(['--conf', w.conf, '-d', '-n', 'leaky', '--', 'sh', '-c', 'echo "key=$MACKEREL_APIKEY"; exit 1'], w.env)
-    assert.equal(r.code, 1)
-    assert.equal(r.stdout, `key=${KEY}\n`)
-    const m = String(reportsFor('leaky')[0].report.message)
-    assert.match(m, /key=\[API key hidden\]/)
-    assert.ok(!m.includes(KEY))
-  })
+    it('a check name Mackerel refuses: said before the job runs, the job runs, nothing is spooled', async () => {
+      const r = await runWrap(['--conf', w.conf, '-n', 'bad name!', '--', 'sh', '-c', 'echo ran; exit 1'], w.env)
+      assert.equal(r.code, 1)
+      assert.equal(r.stdout, 'ran\n')
+      assert.match(r.stderr, /^mkr wrap: the check name "bad name!" is not valid for Mackerel/)
+      assert.equal(reportRequests().length, 0)
+      assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
+    })
 
-  it('a check name Mackerel refuses: said before the job runs, the job runs, nothing is spooled', async () => {
-    const r = await runWrap(['--conf', w.conf, '-n', 'bad name!', '--', 'sh', '-c', 'echo ran; exit 1'], w.env)
-    assert.equal(r.code, 1)
-    assert.equal(r.stdout, 'ran\n')
-    assert.match(r.stderr, /^mkr wrap: the check name "bad name!" is not valid for Mackerel/)
-    assert.equal(reportRequests().length, 0)
-    assert.deepEqual(readdirOrEmpty(w.spoolDir), [])
-  })
+    it('--result-json to /dev/stdout writes through the pipe; a symlink stays a symlink', async () => {
+      const r = await runWrap(['--conf', w.conf, '-n', 'rj', '--result-json', '/dev/stdout', '--', 'true'], w.env)
+      assert.equal(r.code, 0)
+      assert.equal(JSON.parse(r.stdout).name, 'rj')
+      const target = join(w.dir, 'target.json')
+      const link = join(w.dir, 'link.json')
+      symlinkSync(target, link)
+      await runWrap(['--conf', w.conf, '-n', 'rj2', '--result-json', link, '--', 'true'], w.env)
+      assert.ok(lstatSync(link).isSymbolicLink())
+      assert.equal(JSON.parse(readFileSync(target, 'utf8')).name, 'rj2')
+    })
 
-  it('--result-json to /dev/stdout writes through the pipe; a symlink stays a symlink', async () => {
-    const r = await runWrap(['--conf', w.conf, '-n', 'rj', '--result-json', '/dev/stdout', '--', 'true'], w.env)
-    assert.equal(r.code, 0)
-    assert.equal(JSON.parse(r.stdout).name, 'rj')
-    const target = join(w.dir, 'target.json')
-    const link = join(w.dir, 'link.json')
-    symlinkSync(target, link)
-    await runWrap(['--conf', w.conf, '-n', 'rj2', '--result-json', link, '--', 'true'], w.env)
-    assert.ok(lstatSync(link).isSymbolicLink())
-    assert.equal(JSON.parse(readFileSync(target, 'utf8')).name, 'rj2')
-  })
+    it('--heartbeat posts 1 to the service metric after a success, nothing after a failure', async () => {
+      const points = async () => {
+        const r = await call(sb, 'GET', `/api/v0/services/demo/metrics?name=cron.hb&from=0&to=${Math.floor(Date.now() / 1000) + 60}`)
+        return r.status === 200 ? (r.body.metrics as {value: number}[]) : []
+      }
+      const failed = await runWrap(['--conf', w.conf, '-n', 'hb', '--heartbeat', 'demo:cron.hb', '--', 'sh', '-c', 'exit 1'], w.env)
+      assert.equal(failed.code, 1)
+      assert.deepEqual(await points(), [])
+      const ok = await runWrap(['--conf', w.conf, '-n', 'hb', '--heartbeat', 'demo:cron.hb', '--', 'true'], w.env)
+      assert.equal(ok.code, 0, ok.stderr)
+      assert.equal(ok.stderr, '')
+      assert.deepEqual((await points()).map((p) => p.value), [1])
+    })
 
-  it('--heartbeat posts 1 to the service metric after a success, nothing after a failure', async () => {
-    const points = async () => {
-      const r = await call(sb, 'GET', `/api/v0/services/demo/metrics?name=cron.hb&from=0&to=${Math.floor(Date.now() / 1000) + 60}`)
-      return r.status === 200 ? (r.body.metrics as {value: number}[]) : []
-    }
-    const failed = await runWrap(['--conf', w.conf, '-n', 'hb', '--heartbeat', 'demo:cron.hb', '--', 'sh', '-c', 'exit 1'], w.env)
-    assert.equal(failed.code, 1)
-    assert.deepEqual(await points(), [])
-    const ok = await runWrap(['--conf', w.conf, '-n', 'hb', '--heartbeat', 'demo:cron.hb', '--', 'true'], w.env)
-    assert.equal(ok.code, 0, ok.stderr)
-    assert.equal(ok.stderr, '')
-    assert.deepEqual((await points()).map((p) => p.value), [1])
-  })
+    it('--heartbeat without a metric: said loudly, the job still runs (command after --)', async () => {
+      const r = await runWrap(['--conf', w.conf, '-n', 'hb2', '--heartbeat', 'demo', '--', 'sh', '-c', 'echo ran'], w.env)
+      assert.equal(r.code, 0)
+      assert.equal(r.stdout, 'ran\n')
+      assert.match(r.stderr, /USAGE ERROR: --heartbeat "demo": missing :METRIC/)
+    })
 
-  it('--heartbeat without a metric: said loudly, the job still runs (command after --)', async () => {
-    const r = await runWrap(['--conf', w.conf, '-n', 'hb2', '--heartbeat', 'demo', '--', 'sh', '-c', 'echo ran'], w.env)
-    assert.equal(r.code, 0)
-    assert.equal(r.stdout, 'ran\n')
-    assert.match(r.stderr, /USAGE ERROR: --heartbeat "demo": missing :METRIC/)
-  })
-
-  it('--jitter is not counted in durationMs', async () => {
-    const file = join(w.dir, 'j.json')
-    const r = await runWrap(['--conf', w.conf, '-H', 'jitterhost01', '-n', JITTER_NAME, '--jitter', '2s', '--result-json', file, '--', 'true'], w.env)
-    assert.equal(r.code, 0, r.stderr)
-    const j = JSON.parse(readFileSync(file, 'utf8'))
-    assert.equal(j.jitterMs, JITTER_MS)
-    assert.ok(j.durationMs < JITTER_MS, `durationMs ${j.durationMs} includes the jitter`)
+    it('--jitter is not counted in durationMs', async () => {
+      const file = join(w.dir, 'j.json')
+      const r = await runWrap(['--conf', w.conf, '-H', 'jitterhost01', '-n', JITTER_NAME, '--jitter', '2s', '--result-json', file, '--', 'true'], w.env)
+      assert.equal(r.code, 0, r.stderr)
+      const j = JSON.parse(readFileSync(file, 'utf8'))
+      assert.equal(j.jitterMs, JITTER_MS)
+      assert.ok(j.durationMs < JITTER_MS, `durationMs ${j.durationMs} includes the jitter`)
+    })
   })
 })
 

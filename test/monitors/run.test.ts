@@ -8,6 +8,7 @@ import {CliError} from '../../src/errors.js'
 import {MonitorsFileError} from '../../src/monitors/file.js'
 import {runDiff, runGet, runList, runPull, runPush, type Io} from '../../src/monitors/run.js'
 import type {Monitor} from '../../src/monitors/types.js'
+import {failure} from '../helpers/failure.js'
 
 const BASE = 'https://api.example.test'
 
@@ -30,15 +31,6 @@ function fakeIo(opts: {confirm?: boolean | 'none'} = {}) {
 }
 
 const client = () => new ApiClient({apiBase: BASE, apiKey: 'k', sleep: async () => {}, random: () => 0})
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  assert.fail('expected an error')
-}
 
 const REMOTE: Monitor[] = [
   {id: 'c1', type: 'connectivity', name: 'connectivity', scopes: [], isMute: false, futureField: {a: 1}},
