@@ -7,6 +7,7 @@ import type {ApiClient} from './api/client.js'
 import {normalizeSingleDash} from './argv.js'
 import {fatalConfigError, readHostId, resolveSettings, type Settings} from './config/index.js'
 import {CliError, UsageError} from './errors.js'
+import {systemIO, type IOStreams} from './output/iostreams.js'
 import {escapeControl} from './output/sanitize.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -32,6 +33,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected rest!: string[]
   private settingsCache?: Settings
   private clientCache?: ApiClient
+  private ioCache?: IOStreams
 
   public async init(): Promise<void> {
     await super.init()
@@ -44,6 +46,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
     this.rest = argv as string[]
+  }
+
+  /** The process's one IO object (stdout/stderr/stdin, TTYs, color, width, progress), built on first use. */
+  protected get io(): IOStreams {
+    this.ioCache ??= systemIO({quiet: this.flags?.quiet, color: this.flags?.color})
+    return this.ioCache
   }
 
   /** API key, base and root from flags > env > agent config > defaults (never throws). */
