@@ -6,7 +6,7 @@
 // rejects memos over 80 KB with 413) enforced by keeping the tail of the new content.
 import {CliError, UsageError} from '../errors.js'
 
-export const SECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+export const SECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/
 
 export function sectionMarkers(name: string): {start: string; end: string} {
   return {start: `<!-- mkr:${name} -->`, end: `<!-- /mkr:${name} -->`}
