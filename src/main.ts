@@ -1,37 +1,51 @@
-// The process entry (bin/run.js calls main()). Before oclif runs, the command line is checked against
-// the committed manifest (src/cli/dispatch.ts): global flags given before the command are moved after
-// it, and a mistyped command or flag is reported with the closest match. oclif runs the command; errors
-// inside a command are printed by BaseCommand.catch. What reaches the catch below is an exit request or
-// an error oclif raised before any command ran, which gets the same one-line format.
+// The CLI bundle's entry (dist/mkr.cjs, see scripts/build.js), called by the dispatcher
+// (src/cli/start.ts) with a command line it has already checked against the manifest. It does what
+// oclif's run() does for this CLI (which has no plugins and no hooks) without letting oclif import
+// the command module again: root and topic help, `--help`, and the command's class from COMMANDS,
+// the registry the build compiles into this same bundle. Errors inside a command are printed by
+// BaseCommand.catch; what reaches the catch below is an exit request or an error raised before any
+// command ran, which gets the same one-line format.
+import {Config} from '@oclif/core/config'
 import {flush} from '@oclif/core/flush'
-import {run} from '@oclif/core/run'
-import {planArgv} from './cli/dispatch.js'
-import {readManifest} from './cli/manifest.js'
+import {loadHelpClass, normalizeArgv} from '@oclif/core/help'
+import {helpAddition, versionAddition} from '@oclif/core/run'
+import {undiciTransport, useTransport} from './api/client.js'
 import {reportTopLevel} from './errors.js'
 import {escapeControl} from './output/sanitize.js'
 
-export async function main(argv: string[], entryUrl: string): Promise<void> {
+type CommandClass = {id?: string; plugin?: unknown; run(argv: string[], config: Config): Promise<unknown>}
+
+/** `root` is the package directory (package.json, oclif.manifest.json); `commands` the bundle's registry. */
+export async function main(argv: string[], root: string, commands: Record<string, CommandClass>): Promise<void> {
+  useTransport(undiciTransport)
   try {
-    const manifest = readManifest(entryUrl)
-    // without a manifest (a broken install) oclif still runs the command line as given
-    const plan = manifest ? planArgv(argv, manifest) : {argv}
-    if ('error' in plan) {
-      process.stderr.write(`mkr: ${escapeControl(plan.error)}\n${plan.hint ? `hint: ${escapeControl(plan.hint)}\n` : ''}`)
-      process.exitCode = 2
-      return
+    const config = await Config.load(root)
+    const showHelp = async (words: string[]) => {
+      const Help = await loadHelpClass(config)
+      await new Help(config, config.pjson.oclif.helpOptions ?? config.pjson.helpOptions).showHelp(words)
     }
-    await run(plan.argv, entryUrl)
+    const [id, ...rest] = normalizeArgv(config, argv)
+    if (versionAddition(argv, config)) process.stdout.write(`${config.userAgent}\n`)
+    else if (helpAddition(argv, config)) await showHelp(argv)
+    else {
+      const cmd = config.findCommand(id)
+      const Command = cmd && commands[cmd.id]
+      if (Command) {
+        Command.id = cmd.id
+        Command.plugin = config.plugins.get(cmd.pluginName ?? '')
+        await Command.run(rest, config)
+      } else if (!cmd && config.findTopic(id)) await showHelp([id])
+      else {
+        process.stderr.write(`mkr: unknown command: ${escapeControl(id.replaceAll(':', ' '))}\nhint: see \`mkr --help\` for the list\n`)
+        process.exitCode = 2
+        return
+      }
+    }
     await flush()
   } catch (error) {
     const e = error as Error & {oclif?: {exit?: number}; code?: string}
     if (e?.code === 'EEXIT') {
       process.exitCode = e.oclif?.exit ?? 1
-      return
-    }
-    const m = /^command (\S+) not found/.exec(String(e?.message ?? e))
-    if (m) {
-      process.stderr.write(`mkr: unknown command: ${escapeControl(m[1].replaceAll(':', ' '))}\nhint: see \`mkr --help\` for the list\n`)
-      process.exitCode = 2
       return
     }
     process.exitCode = reportTopLevel(e)

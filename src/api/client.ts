@@ -1,6 +1,8 @@
 // The Mackerel REST transport. One place builds URLs, sends requests, retries and decodes errors;
 // resource modules (hosts.ts, …) only name paths and shapes. Policy (DESIGN.md "HTTP policy"):
-// - undici Agent as dispatcher of the global fetch (imported lazily: it costs ~90 ms to load);
+// - one attempt goes through a Transport: the CLI (src/main.ts) sends with undici's Agent and its
+//   dispatch() API (undiciTransport: no fetch, no web streams, ~20 ms less per process than fetch);
+//   the default is the global fetch, looked up at request time, so in-process tests intercept it (nock);
 // - connect timeout 10 s, each attempt 30 s, everything inside a total budget;
 // - retries with exponential backoff and full jitter for network errors, 408/429/500/502/503/504;
 //   non-idempotent POSTs only when the request provably never left; other 4xx never;
@@ -9,7 +11,6 @@
 //   send the API key to the other host and turn a POST into a GET;
 // - server text put into an error (message, status text, Location) has the API key masked; the
 //   error classes escape its control characters.
-// `globalThis.fetch` is looked up at request time so nock (which replaces it) sees every call.
 import {readFileSync} from 'node:fs'
 import {setFlagsFromString} from 'node:v8'
 import {maskSecret} from '../secret.js'
@@ -33,6 +34,8 @@ export interface ClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** the clock (ms since the epoch) for the budget and HTTP-date Retry-After values */
   now?: () => number
+  /** sends one attempt (default: the process's, see useTransport) */
+  transport?: Transport
   /** told about every retry (the command may log it at debug level) */
   onRetry?: (info: {method: string; path: string; attempt: number; delayMs: number; reason: string}) => void
 }
@@ -50,11 +53,15 @@ export interface RequestOptions {
   maxAttempts?: number
 }
 
-/** Our version, from package.json: two levels up from src/api and from dist/chunks. */
+/** set by scripts/build.js in the bundle */
+declare const MKR_VERSION: string | undefined
+/** Our version: the bundle's, else package.json's, two levels up from src/api. */
 let version = '0.0.0'
-try {
-  version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version
-} catch {}
+if (typeof MKR_VERSION === 'string') version = MKR_VERSION
+else
+  try {
+    version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version
+  } catch {}
 export const USER_AGENT = `mackerel-cli/${version} (node ${process.versions.node}; ${process.platform}-${process.arch})`
 
 /** Codes that mean the connection was never established, so nothing was sent. */
@@ -68,37 +75,145 @@ const NEVER_SENT = new Set([
   'UND_ERR_SOCKET_CONNECT', // never seen, kept for forward compatibility
 ])
 
-type Dispatcher = object
+/** One attempt's answer, whatever sent it. */
+export interface TransportResponse {
+  status: number
+  statusText: string
+  /** a response header (name in lower case), or null */
+  header(name: string): string | null
+  /** the whole body, decoded as UTF-8 */
+  text: string
+}
+
+/** What one attempt sends: the client has built the URL, headers and body; `signal` ends the attempt. */
+export interface TransportRequest {
+  method: string
+  headers: Record<string, string>
+  body?: string
+  signal: AbortSignal
+  connectTimeoutMs: number
+  attemptTimeoutMs: number
+}
 
 /**
- * fetch (undici) parses HTTP with a WebAssembly module, which V8 recompiles with TurboFan in the
- * background and waits for when the process exits: ~170 ms between the last byte of output and the
- * exit of every API command (measured; a node:http script exits in ~10 ms). Liftoff, V8's baseline
- * WebAssembly compiler, is plenty for a CLI's responses. Set before the first request compiles the
- * module (the flag costs ~15 ms, so commands that send nothing, like `mkr wrap -- true`, skip it).
+ * Sends one request and reads the whole response; never follows redirects. Rejects with the network
+ * error (its `code`, or its `cause`'s, says what happened: ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT, …).
  */
-let liftoffSet = false
-function liftoffOnly(): void {
-  if (liftoffSet) return
-  liftoffSet = true
+export type Transport = (url: URL, req: TransportRequest) => Promise<TransportResponse>
+
+/** The global fetch, looked up at request time (nock replaces it in tests). */
+export const fetchTransport: Transport = async (url, req) => {
+  // `manual`: fetch then hands us the 3xx itself (status and Location readable)
+  const res = await globalThis.fetch(url, {method: req.method, headers: req.headers, body: req.body, signal: req.signal, redirect: 'manual'})
+  const text = await res.text()
+  return {status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name), text}
+}
+
+/**
+ * undici parses HTTP with a WebAssembly module, which V8 recompiles with TurboFan in the background
+ * and waits for when the process exits: ~130 ms between the last byte of output and the exit of every
+ * API command (measured). Liftoff, V8's baseline WebAssembly compiler, is plenty for a CLI's
+ * responses. The flag is set just before the first connection compiles the module and reset once it
+ * is compiled: a changed flag set also makes V8 refuse every code cache (Node's own for the modules it
+ * loads later, and ours, src/cli/code-cache.ts), which costs more than the flag saves if left set.
+ */
+let liftoffState: 'unset' | 'set' | 'done' = 'unset'
+function liftoff(on: boolean): void {
+  if (on ? liftoffState !== 'unset' : liftoffState !== 'set') return
+  liftoffState = on ? 'set' : 'done'
   try {
-    setFlagsFromString('--liftoff-only')
+    setFlagsFromString(on ? '--liftoff-only' : '--no-liftoff-only')
   } catch {}
 }
-let agentPromise: Promise<Dispatcher> | undefined
-function sharedAgent(connectTimeoutMs: number, attemptTimeoutMs: number): Promise<Dispatcher> {
-  liftoffOnly()
-  // Only the Agent module of undici (see src/types/undici-agent.d.ts); CommonJS, so it is `default`.
-  agentPromise ??= import('undici/lib/dispatcher/agent.js').then(
-    ({default: Agent}) =>
-      new Agent({
-        connect: {timeout: connectTimeoutMs},
-        headersTimeout: attemptTimeoutMs,
-        bodyTimeout: attemptTimeoutMs,
-        keepAliveTimeout: 10_000,
-      }),
-  )
-  return agentPromise
+
+type UndiciAgent = import('undici').Agent
+let agent: UndiciAgent | undefined
+
+/** The process's one undici Agent (keep-alive per origin), made on first use. */
+async function sharedAgent(connectTimeoutMs: number, attemptTimeoutMs: number): Promise<UndiciAgent> {
+  // Only the Agent module of undici (src/types/undici-agent.d.ts): the package entry also loads fetch,
+  // WebSocket, caches and mocks. The bundle resolves the path at build time (scripts/build.js), so a
+  // moved file fails the build, not a user's command.
+  const {default: Agent} = await import('undici/lib/dispatcher/agent.js')
+  agent ??= new Agent({
+    connect: {timeout: connectTimeoutMs},
+    headersTimeout: attemptTimeoutMs,
+    bodyTimeout: attemptTimeoutMs,
+    keepAliveTimeout: 10_000,
+  })
+  return agent
+}
+
+/**
+ * undici's own API (Dispatcher.dispatch with a handler), which the Agent speaks natively: no fetch,
+ * no Response or web streams to load and build, and the status text as the server sent it.
+ */
+export const undiciTransport: Transport = async (url, req) => {
+  const dispatcher = await sharedAgent(req.connectTimeoutMs, req.attemptTimeoutMs)
+  req.signal.throwIfAborted()
+  liftoff(true)
+  return new Promise<TransportResponse>((resolve, reject) => {
+    let status = 0
+    let statusText = ''
+    let headers: Record<string, string | string[] | undefined> = {}
+    const chunks: Buffer[] = []
+    let settled = false
+    let ctrl: {abort(reason: Error): void} | undefined
+    const fail = (err: Error) => {
+      if (settled) return
+      settled = true
+      req.signal.removeEventListener('abort', onAbort)
+      reject(err)
+    }
+    const onAbort = () => {
+      const reason = req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted')
+      ctrl?.abort(reason)
+      fail(reason)
+    }
+    req.signal.addEventListener('abort', onAbort, {once: true})
+    dispatcher.dispatch(
+      {origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body: req.body},
+      {
+        onRequestStart(controller) {
+          ctrl = controller
+        },
+        onResponseStart(_controller, statusCode, responseHeaders, statusMessage) {
+          liftoff(false)
+          status = statusCode
+          statusText = statusMessage ?? ''
+          headers = responseHeaders as typeof headers
+        },
+        onResponseData(_controller, chunk) {
+          chunks.push(chunk)
+        },
+        onResponseEnd() {
+          if (settled) return
+          settled = true
+          req.signal.removeEventListener('abort', onAbort)
+          const text = Buffer.concat(chunks).toString('utf8')
+          resolve({
+            status,
+            statusText,
+            header: (name) => {
+              const v = headers[name.toLowerCase()]
+              return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
+            },
+            text,
+          })
+        },
+        onResponseError(_controller, err) {
+          fail(err)
+        },
+      },
+    )
+  })
+}
+
+let defaultTransport: Transport = fetchTransport
+
+/** The transport of clients made without one: the CLI's entry sets undiciTransport. */
+export function useTransport(t: Transport): void {
+  defaultTransport = t
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -133,9 +248,16 @@ function describeNetworkError(err: unknown, url: URL, timeoutMs: number, timedOu
   }
 }
 
+/**
+ * The shortest timeout an attempt gets, even when less of the budget is left (or the attempt timeout,
+ * when shorter): an attempt cut to what is left, a few ms under load, turns the real failure
+ * ("connection refused") into "no response within 2ms". The budget may thus be overrun by this much.
+ */
+export const MIN_ATTEMPT_MS = 1_000
+
 export class ApiClient {
   readonly base: URL
-  private readonly o: Required<Omit<ClientOptions, 'onRetry'>> & Pick<ClientOptions, 'onRetry'>
+  private readonly o: Required<Omit<ClientOptions, 'onRetry' | 'transport'>> & Pick<ClientOptions, 'onRetry' | 'transport'>
 
   constructor(opts: ClientOptions) {
     const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined))
@@ -208,7 +330,7 @@ export class ApiClient {
       headers['Content-Type'] = 'application/json'
       body = JSON.stringify(opts.body)
     }
-    const dispatcher = await sharedAgent(this.o.connectTimeoutMs, this.o.attemptTimeoutMs)
+    const transport = this.o.transport ?? defaultTransport
     const now = this.o.now
     const deadline = now() + budget
 
@@ -216,21 +338,20 @@ export class ApiClient {
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw cancelled(attempt - 1)
       const remaining = deadline - now()
-      const timeoutMs = Math.max(1, Math.min(this.o.attemptTimeoutMs, remaining))
+      const timeoutMs = Math.max(Math.min(MIN_ATTEMPT_MS, this.o.attemptTimeoutMs), Math.min(this.o.attemptTimeoutMs, remaining))
       const timeout = AbortSignal.timeout(timeoutMs)
       const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout
       let failure: ApiError | NetworkError
       try {
-        // `manual`: Node's fetch then hands us the 3xx itself (status and Location readable)
-        const res = await globalThis.fetch(url, {method, headers, body, signal, dispatcher, redirect: 'manual'} as RequestInit)
-        const text = await res.text()
-        if (res.status >= 300 && res.status <= 399) throw new RedirectError(method, path, res.status, this.location(res.headers.get('location'), url))
-        if (res.ok) return decode<T>(method, path, text, (t) => this.redact(t))
+        const res = await transport(url, {method, headers, body, signal, connectTimeoutMs: this.o.connectTimeoutMs, attemptTimeoutMs: this.o.attemptTimeoutMs})
+        const text = res.text
+        if (res.status >= 300 && res.status <= 399) throw new RedirectError(method, path, res.status, this.location(res.header('location'), url))
+        if (res.status >= 200 && res.status <= 299) return decode<T>(method, path, text, (t) => this.redact(t))
         const message = serverMessage(text) ?? (res.statusText || statusText(res.status))
         failure = new ApiError(method, path, res.status, this.redact(message), attempt)
         // A response means the request arrived: a non-idempotent POST is never sent twice.
         if (!RETRYABLE_STATUS.has(res.status) || !idempotent) throw failure
-        const retryAfter = parseRetryAfter(res.headers.get('retry-after'), res.headers.get('date'), now())
+        const retryAfter = parseRetryAfter(res.header('retry-after'), res.header('date'), now())
         const delay = this.delay(attempt, retryAfter)
         if (!this.canRetry(attempt, delay, deadline, opts.maxAttempts)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: `${res.status}`})
@@ -383,16 +504,14 @@ export function statusText(status: number): string {
 
 /** Closes idle keep-alive sockets so the process can exit at once. */
 export async function closeAgent(): Promise<void> {
-  if (!agentPromise) return
-  const agent = (await agentPromise) as {close?: () => Promise<void>}
-  agentPromise = undefined
-  await agent.close?.()
+  const a = agent
+  agent = undefined
+  await a?.close()
 }
 
 /** Aborts requests still in flight and closes every socket (when waiting for them is not wanted). */
 export async function destroyAgent(): Promise<void> {
-  if (!agentPromise) return
-  const agent = (await agentPromise) as {destroy?: () => Promise<void>}
-  agentPromise = undefined
-  await agent.destroy?.()
+  const a = agent
+  agent = undefined
+  await a?.destroy()
 }

@@ -1,0 +1,59 @@
+// The dispatcher: the first code bin/run.js runs (dist/cli.js, small on purpose). It checks the command
+// line against the committed manifest (src/cli/dispatch.ts) and answers what needs nothing else:
+// `--version` and usage errors (a mistyped command or flag, named with the closest match). Everything
+// else runs in the CLI bundle, loaded with a V8 code cache (src/cli/code-cache.ts): `mkr wrap` in its
+// own bundle without oclif (cron's hot path), every other command and all help in dist/mkr.cjs
+// (src/main.ts), which loads only what the command imports lazily (undici, tables, prompts, …).
+import {readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {escapeControl} from '../output/sanitize.js'
+import {loadBundle} from './code-cache.js'
+import {planArgv} from './dispatch.js'
+import {wrapArgs} from './globals.js'
+import {readManifest} from './manifest.js'
+
+type CommandClass = Parameters<typeof import('../main.js').main>[2][string]
+interface MainBundle {
+  main: typeof import('../main.js').main
+  COMMANDS: Record<string, CommandClass>
+}
+interface WrapBundle {
+  wrap: typeof import('./wrap-entry.js').wrap
+}
+
+const VERSION_FLAGS = new Set(['--version', '-v'])
+
+/** oclif's user agent line, which `mkr --version` prints. */
+function versionLine(root: string): string {
+  const {name, version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  return `${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`
+}
+
+/** Runs `argv` (process.argv without node and the script); `binUrl` is bin/run.js's URL. Sets process.exitCode. */
+export async function start(argv: string[], binUrl: string): Promise<void> {
+  const root = join(dirname(fileURLToPath(binUrl)), '..')
+  const dist = join(root, 'dist')
+  if (VERSION_FLAGS.has(argv[0])) {
+    process.stdout.write(versionLine(root))
+    return
+  }
+  const manifest = readManifest(binUrl)
+  // without a manifest (a broken install) oclif still runs the command line as given
+  const plan = manifest ? planArgv(argv, manifest) : {argv}
+  if ('error' in plan) {
+    process.stderr.write(`mkr: ${escapeControl(plan.error)}\n${plan.hint ? `hint: ${escapeControl(plan.hint)}\n` : ''}`)
+    process.exitCode = 2
+    return
+  }
+  const wrapArgv = plan.argv[0] === 'wrap' ? wrapArgs(argv) : undefined
+  if (wrapArgv) {
+    const code = await loadBundle<WrapBundle>(join(dist, 'wrap.cjs')).exports.wrap(wrapArgv)
+    if (code !== undefined) {
+      process.exitCode = code
+      return
+    }
+  }
+  const {main, COMMANDS} = loadBundle<MainBundle>(join(dist, 'mkr.cjs')).exports
+  await main(plan.argv, root, COMMANDS)
+}
