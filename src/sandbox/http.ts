@@ -31,17 +31,26 @@ export interface Ctx {
 
 export type Handler = (ctx: Ctx) => unknown
 
+/** A handler returns this to answer with JSON text as is (metadata values) and extra headers. */
+export class RawJson {
+  constructor(
+    readonly text: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
 export function errorBody(message: string): string {
   return JSON.stringify({error: {message}})
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  sendRaw(res, status, typeof body === 'string' ? body : JSON.stringify(body))
+  if (body instanceof RawJson) sendRaw(res, status, body.text, body.headers)
+  else sendRaw(res, status, typeof body === 'string' ? body : JSON.stringify(body))
 }
 
-export function sendRaw(res: ServerResponse, status: number, text: string): void {
+export function sendRaw(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return
-  res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text)})
+  res.writeHead(status, {...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text)})
   res.end(text)
 }
 

@@ -190,6 +190,15 @@ export function seedDemo(store: Store): void {
   })
   store.hosts.get(ids.db01)!.checks.push({name: 'backup', memo: 'nightly pg_dump'})
 
+  const day0 = now - 90 * day
+  const owner = store.addUser({screenName: 'sandbox-owner', email: 'owner@example.com', authority: 'owner', isInRegistrationProcess: false, isMFAEnabled: true, authenticationMethods: ['password'], joinedAt: day0})
+  store.addUser({screenName: 'alice', email: 'alice@example.com', authority: 'manager', isInRegistrationProcess: false, isMFAEnabled: false, authenticationMethods: ['github'], joinedAt: day0 + day})
+  store.addUser({screenName: 'bob', email: 'bob@example.com', authority: 'collaborator', isInRegistrationProcess: false, isMFAEnabled: false, authenticationMethods: ['google'], joinedAt: day0 + 2 * day})
+  store.invitations.set('carol@example.com', {email: 'carol@example.com', authority: 'viewer', expiresAt: now + 6 * day})
+  // every organization starts with an email channel to its members in the default notification group
+  const email = store.addRecord(store.channels, {name: 'Default email', type: 'email', emails: [], userIds: [owner.id], events: ['alert'], suspendedAt: null})
+  ;(store.ensureDefaultNotificationGroup().childChannelIds as string[]).push(email.id)
+
   store.addAnnotation({id: SEED_IDS.deployAnnotation, title: 'deploy v1.4.2', description: 'release notes: https://example.com/r/142', from: now - 2 * hour, to: now - 2 * hour + 120, service: 'demo', roles: ['web']})
   store.addAnnotation({title: 'maintenance window', from: now - day, to: now - day + hour, service: 'demo'})
 }

@@ -1,5 +1,6 @@
 // The sandbox server: an in-memory Mackerel-compatible API on 127.0.0.1 (reference/mackerel-api.md),
-// with control routes under /_sandbox/ for tests (received reports, request log, faults, state).
+// with control routes under /_sandbox/ for tests (received reports, request log, faults, state, webhook
+// deliveries). Alert changes in the store are sent to webhook channels (webhooks.ts) after the answer.
 // Order per request: control route? -> fault? -> API key (401) -> route (404/405) -> write
 // permission (403) -> JSON body (400) -> handler -> 200 JSON; then persist after a successful write.
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
@@ -10,15 +11,25 @@ import {loadStore, saveStore} from './persist.js'
 import {Router} from './router.js'
 import {registerAlerts} from './routes/alerts.js'
 import {registerAnnotations} from './routes/annotations.js'
+import {registerAlertGroupSettings} from './routes/alert-group-settings.js'
+import {registerAwsIntegrations} from './routes/aws-integrations.js'
+import {registerChannels} from './routes/channels.js'
+import {registerDashboards} from './routes/dashboards.js'
+import {registerDowntimes} from './routes/downtimes.js'
+import {registerGraphDefs} from './routes/graph-defs.js'
+import {registerMetadata} from './routes/metadata.js'
 import {registerChecks, type ReceivedReport} from './routes/checks.js'
 import {registerHosts} from './routes/hosts.js'
 import {registerMetrics} from './routes/metrics.js'
 import {registerMonitors} from './routes/monitors.js'
 import {registerServices} from './routes/services.js'
+import {registerUsers} from './routes/users.js'
 import {seedDemo, seedHosts} from './seed.js'
 import {Store} from './store.js'
+import {WebhookSender, type WebhookDelivery} from './webhooks.js'
 
 export type {FaultSpec} from './faults.js'
+export type {WebhookDelivery} from './webhooks.js'
 export type {ReceivedReport} from './routes/checks.js'
 export {Store} from './store.js'
 
@@ -38,6 +49,13 @@ export interface SandboxOptions {
   faults?: FaultSpec[]
   /** the clock in epoch ms, for tests */
   now?: () => number
+  /** alert webhooks: per-attempt timeout (default 5000 ms), retries after a network error, 429 or 5xx
+   * (default 2) and the delay before the first retry (default 1000 ms, doubled for each next one) */
+  webhookTimeoutMs?: number
+  webhookRetries?: number
+  webhookRetryDelayMs?: number
+  /** where the sandbox reports problems it cannot answer with (failed webhooks); default stderr */
+  log?: (line: string) => void
 }
 
 export interface RequestLogEntry {
@@ -61,6 +79,10 @@ export interface Sandbox {
   clearFaults(): void
   reports(): ReceivedReport[]
   requests(): RequestLogEntry[]
+  /** alert webhook deliveries, oldest first (bounded) */
+  webhooks(): WebhookDelivery[]
+  /** resolves once no webhook delivery is pending */
+  webhooksSettled(): Promise<void>
   close(): Promise<void>
 }
 
@@ -84,6 +106,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const received: ReceivedReport[] = []
   let log: RequestLogEntry[] = []
   const timers = new Set<NodeJS.Timeout>()
+  let baseUrl = ''
+  const webhooks = new WebhookSender(st, () => baseUrl, clock, {
+    timeoutMs: opts.webhookTimeoutMs,
+    retries: opts.webhookRetries,
+    retryDelayMs: opts.webhookRetryDelayMs,
+    log: opts.log,
+  })
 
   const router = new Router()
   registerHosts(router)
@@ -93,6 +122,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   registerMonitors(router)
   registerAlerts(router)
   registerMetrics(router)
+  registerChannels(router)
+  registerUsers(router)
+  registerDowntimes(router)
+  registerDashboards(router)
+  registerAlertGroupSettings(router)
+  registerAwsIntegrations(router)
+  registerGraphDefs(router)
+  registerMetadata(router)
 
   const control = new Router()
   control.get('/_sandbox/reports', () => received)
@@ -113,6 +150,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   })
   control.delete('/_sandbox/faults', () => (faults.clear(), {success: true}))
   control.get('/_sandbox/state', () => st.toJSON())
+  // ?wait=true answers once no delivery is pending (each ends within its timeout and retries)
+  control.get('/_sandbox/webhooks', async ({query}) => {
+    if (query.get('wait') === 'true' || query.get('wait') === '1') await webhooks.settled()
+    return webhooks.deliveries()
+  })
+  control.delete('/_sandbox/webhooks', () => (webhooks.clear(), {success: true}))
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -214,6 +257,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     })
   })
   const port = (server.address() as {port: number}).port
+  baseUrl = `http://127.0.0.1:${port}`
+  st.alertListener = (a, trigger) => webhooks.alertChanged(a, trigger)
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -224,8 +269,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     clearFaults: () => faults.clear(),
     reports: () => received,
     requests: () => log,
+    webhooks: () => webhooks.deliveries(),
+    webhooksSettled: () => webhooks.settled(),
     close: () =>
       new Promise<void>((resolve) => {
+        st.alertListener = undefined
+        webhooks.close()
         for (const t of timers) clearTimeout(t)
         timers.clear()
         server.close(() => resolve())

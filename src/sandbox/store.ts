@@ -141,6 +141,41 @@ export interface Org {
   displayName: string | null
 }
 
+/** A stored object of one of the simpler collections (channels, downtimes, dashboards, ...): the
+ * validated request body plus its id; each route module builds the API view from it. */
+export type Rec = Obj & {id: string}
+
+export interface User {
+  id: string
+  screenName: string
+  email: string
+  authority: 'owner' | 'manager' | 'collaborator' | 'viewer'
+  isInRegistrationProcess: boolean
+  isMFAEnabled: boolean
+  authenticationMethods: string[]
+  joinedAt: number
+}
+
+export interface Invitation {
+  email: string
+  authority: 'manager' | 'collaborator' | 'viewer'
+  expiresAt: number
+}
+
+/** One metadata namespace of a host, service or role: the stored JSON text and when it was written. */
+export interface MetadataEntry {
+  /** `host\t<id>`, `service\t<svc>` or `role\t<svc>\t<role>` */
+  owner: string
+  namespace: string
+  /** the value as JSON text */
+  json: string
+  /** epoch s */
+  updatedAt: number
+}
+
+/** What changed on an alert, for notifications: `trigger` is the alert log trigger (monitoring, manual, ...). */
+export type AlertListener = (a: Alert, trigger: string) => void
+
 export interface HostFilter {
   service?: string
   roles?: string[]
@@ -169,6 +204,17 @@ export interface Snapshot {
   hostMetrics?: MetricsSnapshot
   /** posted service metrics by service name */
   serviceMetrics?: MetricsSnapshot
+  // the collections below are absent in files written before they existed
+  channels?: Rec[]
+  notificationGroups?: Rec[]
+  downtimes?: Rec[]
+  dashboards?: Rec[]
+  users?: User[]
+  invitations?: Invitation[]
+  alertGroupSettings?: Rec[]
+  awsIntegrations?: Rec[]
+  graphDefs?: (Obj & {name: string})[]
+  metadata?: MetadataEntry[]
 }
 
 export class Store {
@@ -187,10 +233,29 @@ export class Store {
   readonly hostMetrics = new MetricSeriesStore()
   /** posted service metric points, bounded (see metrics.ts) */
   readonly serviceMetrics = new MetricSeriesStore()
+  /** notification channels, in creation order */
+  readonly channels = new Map<string, Rec>()
+  /** notification groups; the one of type `group-default` always exists */
+  readonly notificationGroups = new Map<string, Rec>()
+  readonly downtimes = new Map<string, Rec>()
+  readonly dashboards = new Map<string, Rec>()
+  readonly users = new Map<string, User>()
+  /** by email */
+  readonly invitations = new Map<string, Invitation>()
+  readonly alertGroupSettings = new Map<string, Rec>()
+  readonly awsIntegrations = new Map<string, Rec>()
+  /** custom graph definitions posted by agents and plugins, by name */
+  readonly graphDefs = new Map<string, Obj & {name: string}>()
+  /** metadata by owner (`host\t<id>`, ...), then namespace */
+  readonly metadata = new Map<string, Map<string, MetadataEntry>>()
+  /** called after an alert opens, changes status or closes (the server sends webhooks from it) */
+  alertListener?: AlertListener
   /** every id ever handed out, so no two objects share one */
   private readonly ids = new Set<string>()
 
-  constructor(private readonly clockMs: () => number = Date.now) {}
+  constructor(private readonly clockMs: () => number = Date.now) {
+    this.ensureDefaultNotificationGroup()
+  }
 
   /** The store clock in epoch seconds. */
   now(): number {
@@ -249,6 +314,8 @@ export class Store {
     for (const h of this.hosts.values()) h.roleFullnames = h.roleFullnames.filter((rf) => !rf.startsWith(name + ':'))
     for (const a of this.annotations.values()) if (a.service === name) this.annotations.delete(a.id)
     this.serviceMetrics.deleteOwner(name)
+    this.metadata.delete(`service\t${name}`)
+    for (const role of s.roles.keys()) this.metadata.delete(`role\t${name}\t${role}`)
     return s
   }
 
@@ -259,6 +326,7 @@ export class Store {
     s.roles.delete(role)
     const rf = `${service}:${role}`
     for (const h of this.hosts.values()) h.roleFullnames = h.roleFullnames.filter((x) => x !== rf)
+    this.metadata.delete(`role\t${service}\t${role}`)
     return r
   }
 
@@ -406,7 +474,34 @@ export class Store {
     this.alertLogs.set(a.id, [])
     this.addAlertLog(a, {status: a.status === 'OK' ? 'WARNING' : a.status, createdAt: a.openedAt})
     if (a.status === 'OK') this.addAlertLog(a, {status: 'OK', trigger: a.reason ? 'manual' : 'monitoring', createdAt: a.closedAt ?? now})
+    else this.alertChanged(a, 'monitoring')
     return a
+  }
+
+  /**
+   * Moves an open alert to `status` (OK closes it), with a log entry and a notification. A change of
+   * message or value alone is recorded without either, as Mackerel notifies only status changes.
+   * Monitor evaluation and check reports both go through here.
+   */
+  setAlertStatus(a: Alert, status: AlertStatus, extra: {message?: string; value?: number; trigger?: string} = {}): void {
+    if (extra.message !== undefined) a.message = extra.message
+    if (extra.value !== undefined) a.value = extra.value
+    if (a.status === status || a.closedAt !== undefined) return
+    const now = this.now()
+    a.status = status
+    if (status === 'OK') a.closedAt = now
+    this.addAlertLog(a, {status, trigger: extra.trigger ?? 'monitoring', createdAt: now})
+    this.alertChanged(a, extra.trigger ?? 'monitoring')
+  }
+
+  private alertChanged(a: Alert, trigger: string): void {
+    if (!this.alertListener) return
+    try {
+      this.alertListener(a, trigger)
+    } catch (error) {
+      // a notification problem must never fail the API call that changed the alert
+      process.stderr.write(`mkr sandbox: alert notification failed: ${(error as Error).message}\n`)
+    }
   }
 
   /** `n` alerts opened one minute apart ending now (newest last), built from `template`. */
@@ -449,6 +544,7 @@ export class Store {
     if (reason !== undefined) a.reason = reason
     a.closedAt = this.now()
     this.addAlertLog(a, {status: 'OK', trigger, createdAt: a.closedAt})
+    this.alertChanged(a, trigger)
     return a
   }
 
@@ -522,29 +618,66 @@ export class Store {
       failures,
     })
     const open = this.openAlertFor(mon.id, r.hostId)
-    if (r.status === 'OK') {
-      if (open) {
-        open.status = 'OK'
-        open.message = r.message
-        open.closedAt = now
-        this.addAlertLog(open, {status: 'OK', createdAt: now})
-      }
-    } else if (open) {
-      if (open.status !== r.status || open.message !== r.message) {
-        const changed = open.status !== r.status
-        open.status = r.status
-        open.message = r.message
-        if (changed) this.addAlertLog(open, {createdAt: now})
-      }
-    } else if (failures >= (r.maxCheckAttempts ?? 1)) {
+    if (open) this.setAlertStatus(open, r.status, {message: r.message})
+    else if (r.status !== 'OK' && failures >= (r.maxCheckAttempts ?? 1))
       this.addAlert({type: 'check', monitorId: mon.id, hostId: r.hostId, status: r.status, message: r.message, openedAt: now})
-    }
     return true
   }
 
   openAlertFor(monitorId: string, hostId?: string): Alert | undefined {
     for (const a of this.alerts.values()) if (a.monitorId === monitorId && a.hostId === hostId && a.status !== 'OK') return a
     return undefined
+  }
+
+  // ---- simple collections (channels, downtimes, dashboards, ...) ----
+
+  /** Stores a record under a fresh id (or the one it has, for seeding and loading). */
+  addRecord(map: Map<string, Rec>, o: Obj): Rec {
+    const id = typeof o.id === 'string' ? o.id : this.newId()
+    this.ids.add(id)
+    const rec = {...o, id} as Rec
+    map.set(id, rec)
+    return rec
+  }
+
+  /** The organization's default notification group (created when missing: every org has one). */
+  ensureDefaultNotificationGroup(): Rec {
+    for (const g of this.notificationGroups.values()) if (g.type === 'group-default') return g
+    return this.addRecord(this.notificationGroups, {
+      type: 'group-default',
+      name: 'Default',
+      notificationLevel: 'all',
+      childNotificationGroupIds: [],
+      childChannelIds: [],
+      monitors: [],
+      services: [],
+    })
+  }
+
+  addUser(u: Omit<User, 'id'> & {id?: string}): User {
+    const user: User = {...u, id: u.id ?? this.newId()}
+    this.ids.add(user.id)
+    this.users.set(user.id, user)
+    return user
+  }
+
+  // ---- metadata ----
+
+  metadataOf(owner: string): Map<string, MetadataEntry> | undefined {
+    return this.metadata.get(owner)
+  }
+
+  putMetadata(owner: string, namespace: string, json: string): void {
+    let m = this.metadata.get(owner)
+    if (!m) this.metadata.set(owner, (m = new Map()))
+    m.set(namespace, {owner, namespace, json, updatedAt: this.now()})
+  }
+
+  deleteMetadata(owner: string, namespace: string): boolean {
+    const m = this.metadata.get(owner)
+    if (!m?.delete(namespace)) return false
+    if (m.size === 0) this.metadata.delete(owner)
+    return true
   }
 
   // ---- persistence ----
@@ -563,6 +696,16 @@ export class Store {
       checkStates: [...this.checkStates.values()],
       hostMetrics: this.hostMetrics.toJSON(),
       serviceMetrics: this.serviceMetrics.toJSON(),
+      channels: [...this.channels.values()],
+      notificationGroups: [...this.notificationGroups.values()],
+      downtimes: [...this.downtimes.values()],
+      dashboards: [...this.dashboards.values()],
+      users: [...this.users.values()],
+      invitations: [...this.invitations.values()],
+      alertGroupSettings: [...this.alertGroupSettings.values()],
+      awsIntegrations: [...this.awsIntegrations.values()],
+      graphDefs: [...this.graphDefs.values()],
+      metadata: [...this.metadata.values()].flatMap((m) => [...m.values()]),
     }
   }
 
@@ -599,6 +742,26 @@ export class Store {
     for (const c of d.checkStates ?? []) s.checkStates.set(`${c.hostId}\t${c.name}`, c)
     s.hostMetrics.load(d.hostMetrics)
     s.serviceMetrics.load(d.serviceMetrics)
+    const load = (map: Map<string, Rec>, list: Rec[] | undefined) => {
+      for (const r of list ?? []) s.addRecord(map, r)
+    }
+    load(s.channels, d.channels)
+    if (d.notificationGroups) {
+      s.notificationGroups.clear()
+      load(s.notificationGroups, d.notificationGroups)
+      s.ensureDefaultNotificationGroup()
+    }
+    load(s.downtimes, d.downtimes)
+    load(s.dashboards, d.dashboards)
+    for (const u of d.users ?? []) s.addUser(u)
+    for (const i of d.invitations ?? []) s.invitations.set(i.email, i)
+    load(s.alertGroupSettings, d.alertGroupSettings)
+    load(s.awsIntegrations, d.awsIntegrations)
+    for (const g of d.graphDefs ?? []) s.graphDefs.set(g.name, g)
+    for (const m of d.metadata ?? []) {
+      s.putMetadata(m.owner, m.namespace, m.json)
+      s.metadata.get(m.owner)!.get(m.namespace)!.updatedAt = m.updatedAt
+    }
     return s
   }
 }

@@ -145,3 +145,38 @@ export function queryBool(query: URLSearchParams, key: string): boolean {
   const v = query.get(key)
   return v === 'true' || v === '1'
 }
+
+/** An http(s) URL with a host, at most 2048 characters (channel and webhook URLs). */
+export function checkHttpUrl(key: string, v: unknown): string {
+  if (typeof v !== 'string' || v === '') throw badRequest(`${key} is required and must be a string`)
+  if (v.length > 2048) throw badRequest(`${key} must be at most 2048 characters`)
+  let u: URL
+  try {
+    u = new URL(v)
+  } catch {
+    throw badRequest(`${key} is not a valid URL: ${JSON.stringify(v)}`)
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') throw badRequest(`${key} must be an http or https URL: ${JSON.stringify(v)}`)
+  return v
+}
+
+/** A plausible email address (one @, a dot in the domain, no spaces), at most 254 characters. */
+export const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
+
+export function checkEmail(key: string, v: unknown): string {
+  if (typeof v !== 'string' || v.length > 254 || !EMAIL_RE.test(v)) throw badRequest(`${key} is not a valid email address: ${JSON.stringify(v)}`)
+  return v
+}
+
+/** An optional list where `null` (what Go clients send for a nil slice) means empty. */
+export function listOrEmpty(o: Obj, key: string): unknown[] {
+  const v = o[key]
+  if (v === undefined || v === null) return []
+  if (!Array.isArray(v)) throw badRequest(`${key} must be an array`)
+  return v
+}
+
+/** Like optStringArray, with `null`/absent as [] and duplicates removed (first one kept). */
+export function stringList(o: Obj, key: string, rule: StringRule = {}): string[] {
+  return [...new Set(listOrEmpty(o, key).map((item, i) => checkString(`${key}[${i}]`, item, {nonEmpty: true, ...rule})))]
+}

@@ -155,6 +155,39 @@ describe('sandbox: faults, control routes, persistence', () => {
       }
     })
 
+    it('channels, groups, downtimes, dashboards, users, invitations, settings, AWS integrations, graph defs and metadata survive a restart', async () => {
+      const file = join(dir, 'state.json')
+      const a = await startSandbox({dataFile: file})
+      const ch = (await call(a, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/x?token=t', events: ['alert']})).body
+      const grp = (await call(a, 'POST', '/api/v0/notification-groups', {name: 'g', notificationLevel: 'all', childNotificationGroupIds: [], childChannelIds: [ch.id]})).body
+      const dt = (await call(a, 'POST', '/api/v0/downtimes', {name: 'dt', start: 1, duration: 5})).body
+      const db = (await call(a, 'POST', '/api/v0/dashboards', {title: 't', memo: '', urlPath: 'p', widgets: []})).body
+      const ags = (await call(a, 'POST', '/api/v0/alert-group-settings', {name: 'ags'})).body
+      const aws = (await call(a, 'POST', '/api/v0/aws-integrations', {name: 'aws', key: 'AKIA', secretKey: 's', region: 'us-east-1'})).body
+      await call(a, 'POST', '/api/v0/invitations', {email: 'new@example.com', authority: 'viewer'})
+      await call(a, 'POST', '/api/v0/graph-defs/create', [{name: 'custom.x', metrics: []}])
+      await call(a, 'PUT', '/api/v0/services/demo/metadata/inv', {a: 1})
+      const users = (await call(a, 'GET', '/api/v0/users')).body
+      const groups = (await call(a, 'GET', '/api/v0/notification-groups')).body
+      await a.close()
+      const b = await startSandbox({dataFile: file})
+      try {
+        assert.ok((await call(b, 'GET', '/api/v0/channels')).body.channels.some((c: any) => c.id === ch.id && c.url === ch.url))
+        assert.deepEqual((await call(b, 'GET', '/api/v0/notification-groups')).body, groups)
+        assert.ok(groups.notificationGroups.some((g: any) => g.id === grp.id))
+        assert.deepEqual((await call(b, 'GET', '/api/v0/downtimes')).body, {downtimes: [dt]})
+        assert.deepEqual((await call(b, 'GET', `/api/v0/dashboards/${db.id}`)).body, db)
+        assert.deepEqual((await call(b, 'GET', `/api/v0/alert-group-settings/${ags.id}`)).body, ags)
+        assert.deepEqual((await call(b, 'GET', `/api/v0/aws-integrations/${aws.id}`)).body, aws)
+        assert.deepEqual((await call(b, 'GET', '/api/v0/users')).body, users)
+        assert.ok((await call(b, 'GET', '/api/v0/invitations')).body.invitations.some((i: any) => i.email === 'new@example.com'))
+        assert.ok(b.store.graphDefs.has('custom.x'))
+        assert.deepEqual((await call(b, 'GET', '/api/v0/services/demo/metadata/inv')).body, {a: 1})
+      } finally {
+        await b.close()
+      }
+    })
+
     it('a file that is not a sandbox snapshot is an error', async () => {
       const file = join(dir, 'bad.json')
       writeFileSync(file, '{"hello":1}')

@@ -17,7 +17,11 @@ export function call(sb: {url: string; apiKey?: string}, method: string, path: s
     const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
     const headers: Record<string, string> = {}
     if (key !== null) headers['X-Api-Key'] = key
-    if (text !== undefined) headers['Content-Type'] = 'application/json'
+    if (text !== undefined) {
+      headers['Content-Type'] = 'application/json'
+      // node sends a DELETE body without chunking, so without a length the server would not see it
+      headers['Content-Length'] = String(Buffer.byteLength(text))
+    }
     const req = request(sb.url + path, {method, headers, agent: false}, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
