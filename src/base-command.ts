@@ -1,12 +1,13 @@
-// Shared flags, settings, the lazily built API client and error presentation for every command.
-// Commands stay thin: parse flags -> call src/api, src/wrap, ... -> render with src/output.
+// Shared flags, settings, the process's IO, the lazily built API client and error presentation for
+// every command. Commands stay thin (gh's NewCmd): parse flags -> call one function of a feature
+// folder with (options, this.io, this.client) -> exit code.
 import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type {Interfaces} from '@oclif/core'
 import type {ApiClient} from './api/client.js'
 import {normalizeSingleDash} from './argv.js'
 import {fatalConfigError, readHostId, resolveSettings, type Settings} from './config/index.js'
-import {CliError, UsageError} from './errors.js'
+import {checkIds, CliError, ExitCode} from './errors.js'
 import {systemIO, type IOStreams} from './output/iostreams.js'
 import {escapeControl} from './output/sanitize.js'
 
@@ -34,6 +35,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private settingsCache?: Settings
   private clientCache?: ApiClient
   private ioCache?: IOStreams
+  private makeIO: (o: {quiet?: boolean; color?: boolean}) => IOStreams = systemIO
+  private givenClient?: () => Promise<ApiClient>
 
   public async init(): Promise<void> {
     await super.init()
@@ -48,11 +51,28 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.rest = argv as string[]
   }
 
+  /**
+   * Runs the command in-process (tests, embedding): prints on the IO `makeIO` builds from --quiet and
+   * --color instead of the process's streams, and calls the API with `client` (when given) instead
+   * of one built from the settings.
+   */
+  public inProcess(makeIO: (o: {quiet?: boolean; color?: boolean}) => IOStreams, client?: () => Promise<ApiClient>): this {
+    this.makeIO = makeIO
+    this.givenClient = client
+    return this
+  }
+
   /** The process's one IO object (stdout/stderr/stdin, TTYs, color, width, progress), built on first use. */
   protected get io(): IOStreams {
-    this.ioCache ??= systemIO({quiet: this.flags?.quiet, color: this.flags?.color})
+    this.ioCache ??= this.makeIO({quiet: this.flags?.quiet, color: this.flags?.color})
     return this.ioCache
   }
+
+  /**
+   * The API client as command bodies take it: built on the first call, so a body checks its input
+   * (usage errors) before a missing API key or a broken config is reported.
+   */
+  protected readonly client = (): Promise<ApiClient> => this.api()
 
   /** API key, base and root from flags > env > agent config > defaults (never throws). */
   protected settings(): Settings {
@@ -65,11 +85,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * naming the file and line when the agent config is broken (also when MACKEREL_APIKEY is set).
    */
   protected async api(): Promise<ApiClient> {
+    if (this.givenClient) return this.givenClient()
     if (this.clientCache) return this.clientCache
     const broken = fatalConfigError(this.settings())
     if (broken) throw broken
     const {connect} = await import('./api/connect.js')
-    this.clientCache = connect(this.settings(), (line) => process.stderr.write(`mkr: ${line}\n`)).client
+    this.clientCache = connect(this.settings(), (line) => this.io.err(`mkr: ${line}\n`)).client
     return this.clientCache
   }
 
@@ -84,12 +105,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** An info line on stderr, hidden by --quiet. */
   protected info(message: string): void {
-    if (!this.flags?.quiet) process.stderr.write(message + '\n')
+    this.io.info(message)
   }
 
   /** A warning line on stderr (never hidden). */
   protected warnLine(message: string): void {
-    process.stderr.write(`mkr: warning: ${message}\n`)
+    this.io.warn(message)
   }
 
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<unknown> {
@@ -115,11 +136,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } else {
       line = `unexpected error: ${err.message}`
       hint = 'run with DEBUG=1 for details and report it'
-      exit = 1
+      exit = ExitCode.failure
     }
     // messages can carry what a server or a file said: never let it drive the terminal
-    process.stderr.write(`mkr: ${escapeControl(line)}\n${hint ? `hint: ${escapeControl(hint)}\n` : ''}`)
-    if (process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n')
+    this.io.err(`mkr: ${escapeControl(line)}\n${hint ? `hint: ${escapeControl(hint)}\n` : ''}`)
+    if (process.env.DEBUG && err.stack) this.io.err(err.stack + '\n')
     this.exit(exit)
   }
 
@@ -132,13 +153,5 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 }
 
-/**
- * Ids given on the command line, checked: an empty (or blank) id is a usage error, since it would
- * turn `GET /api/v0/hosts/<id>` into the list endpoint `GET /api/v0/hosts/`.
- */
-export function checkIds(what: string, ids: readonly string[]): string[] {
-  for (const id of ids)
-    if (id.trim() === '')
-      throw new UsageError(`${what} is empty`, {hint: `give a ${what} such as 2eQGDXqtoXs (check the variable that should hold it)`})
-  return [...ids]
-}
+/** Where ids are checked (kept here too: commands import it from this module). */
+export {checkIds} from './errors.js'

@@ -1,6 +1,7 @@
 // Flag handling shared by the `alerts` commands.
 import * as Flags from '@oclif/core/flags'
 import {ALERTS_PAGE_MAX, DEFAULT_PAGE_DELAY_MS} from '../api/alerts.js'
+import type {IOStreams} from '../output/iostreams.js'
 import {UsageError} from '../errors.js'
 import {parseDurationFlag} from '../timespec.js'
 
@@ -44,20 +45,11 @@ export function pageInterval(flags: {'page-interval'?: string}): number {
 }
 
 /**
- * A progress counter on a terminal's stderr, once a full page says more may follow (nothing when
- * stderr is not a TTY or with --quiet).
+ * The progress of a paged fetch for io.progress: `fetching alerts` at first, then the count once a
+ * full page says more may follow (shown only on a terminal's stderr, after the IO's delay).
  */
-export function progress(what: string, quiet: boolean | undefined): {update: (n: number) => void; done: () => void} {
-  if (quiet || !process.stderr.isTTY) return {update: () => {}, done: () => {}}
-  let shown = false
-  return {
-    update(n) {
-      if (n < ALERTS_PAGE_MAX) return
-      shown = true
-      process.stderr.write(`\r\u001B[2Kfetched ${n} ${what}…`)
-    },
-    done() {
-      if (shown) process.stderr.write('\r\u001B[2K')
-    },
+export function pageProgress(io: IOStreams, what: string): (n: number) => void {
+  return (n) => {
+    if (n >= ALERTS_PAGE_MAX) io.progress.start(`fetched ${n} ${what}…`)
   }
 }

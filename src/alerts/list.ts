@@ -1,11 +1,16 @@
 // `mkr alerts list`: joins alerts with hosts, monitors and check monitor names, applies mkr's filters
 // and produces one line per alert (see format.ts).
-import type {Alert} from '../api/alerts.js'
+import {alertJson, type Alert} from '../api/alerts.js'
 import type {ApiClient} from '../api/client.js'
 import {listHosts} from '../api/hosts.js'
 import {listMonitors} from '../api/monitors.js'
+import {UsageError} from '../errors.js'
 import type {Palette} from '../output/color.js'
+import {exportData} from '../output/export.js'
+import type {IOStreams} from '../output/iostreams.js'
+import {withProgress} from '../output/progress.js'
 import {formatAlertLine, type HostLike, type MonitorLike} from './format.js'
+import {fetchAlerts, type FetchOptions} from './json.js'
 
 /** Host statuses `--host-status` can match (retired hosts are not listed, so they never match). */
 export const HOST_STATUSES = ['working', 'standby', 'maintenance', 'poweroff'] as const
@@ -103,4 +108,32 @@ export async function alertLines(
       formatTime: opts.formatTime,
     }),
   )
+}
+
+export interface AlertsListOptions extends FetchOptions {
+  service?: string[]
+  'host-status'?: string[]
+  /** mkr's --color (default on): --no-color also drops the space mkr paints after the status */
+  color?: boolean
+  /** the alerts as JSON (`mkr alerts`' shape) instead of lines */
+  json?: boolean
+}
+
+const split = (values: readonly string[] | undefined) =>
+  (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '')
+
+/** `mkr alerts list`: one mkr line per alert, colored on a terminal (the IO decides color). */
+export async function runAlertsList(opts: AlertsListOptions, io: IOStreams, client: () => Promise<ApiClient>): Promise<void> {
+  const services = split(opts.service)
+  const hostStatuses = split(opts['host-status'])
+  for (const s of hostStatuses)
+    if (!(HOST_STATUSES as readonly string[]).includes(s))
+      throw new UsageError(`--host-status ${JSON.stringify(s)} is not a host status`, {hint: `use ${HOST_STATUSES.join(', ')}`})
+  const alerts = await fetchAlerts(opts, io, client)
+  if (opts.json) return exportData(alerts.map((a) => alertJson(a)), {json: true}, undefined, io)
+  const api = await client()
+  const lines = await withProgress(io, 'fetching hosts and monitors', async () =>
+    alertLines(api, alerts, {services, hostStatuses, colorize: opts.color !== false, palette: await io.palette()}),
+  )
+  if (lines.length > 0) io.out(lines.join('\n') + '\n')
 }

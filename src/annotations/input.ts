@@ -10,7 +10,8 @@ import {
 } from '../api/annotations.js'
 import type {ApiClient} from '../api/client.js'
 import {UsageError} from '../errors.js'
-import {readTextInput} from '../input.js'
+import type {IOStreams} from '../output/iostreams.js'
+import {readInput} from '../output/stdin.js'
 import {parseTimeFlag} from '../timespec.js'
 
 export const TIME_HELP = 'epoch seconds, ISO-8601, `now` or relative (-15m, -2h)'
@@ -34,18 +35,29 @@ export const annotationFlags = {
   }),
 }
 
+/** What annotationFlags parse into. */
+export interface AnnotationFlags {
+  service?: string
+  title?: string
+  description?: string
+  'description-file'?: string
+  from?: string
+  to?: string
+  role?: string[]
+}
+
 /** A usage error for a missing flag, in mkr's words plus what to pass. */
 export function missing(field: string, action: string, example: string): UsageError {
   return new UsageError(`\`${field}\` is a required field to ${action}`, {hint: `pass --${field} ${example}`})
 }
 
-/** --description, --description-file (`-` = stdin) or undefined; the two flags exclude each other. */
-export async function readDescription(f: {description?: string; 'description-file'?: string}): Promise<string | undefined> {
+/** --description, --description-file (`-` = the IO's stdin) or undefined; the two flags exclude each other. */
+export async function readDescription(f: {description?: string; 'description-file'?: string}, io: IOStreams): Promise<string | undefined> {
   const file = f['description-file']
   if (f.description !== undefined && file !== undefined)
     throw new UsageError('--description and --description-file cannot be used together', {hint: 'give the description one way'})
   if (file === undefined) return f.description
-  return readTextInput('description-file', file)
+  return readInput(io, 'description-file', file)
 }
 
 /** Checks the times of an annotation (both required) and returns them as epoch seconds. */

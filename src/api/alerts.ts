@@ -97,6 +97,37 @@ export async function listAlerts(client: ApiClient, opts: ListAlertsOptions = {}
   return checked<{alerts: Alert[]}>(client, 'GET', '/api/v0/alerts', {alerts}, object({alerts: arrayOf(alertShape)})).alerts
 }
 
+/**
+ * Alerts (closed ones too) opened at or after `from` (epoch seconds), newest first: pages are
+ * followed until one ends before `from`, so a week's review does not read the whole history.
+ */
+export async function listAlertsSince(
+  client: ApiClient,
+  from: number,
+  opts: {pageDelayMs?: number; onPage?: (fetched: number) => void; maxAlerts?: number} = {},
+): Promise<Alert[]> {
+  const path = '/api/v0/alerts'
+  const max = opts.maxAlerts ?? 100_000
+  const out: Alert[] = []
+  let nextId: string | undefined
+  for (let page = 0; ; page++) {
+    if (page > 0 && opts.pageDelayMs) await new Promise((r) => setTimeout(r, opts.pageDelayMs))
+    const body = await client.get<unknown>(path, {withClosed: 'true', limit: ALERTS_PAGE_MAX, nextId})
+    const {alerts, nextId: next} = checked<{alerts: Alert[]; nextId?: string}>(
+      client,
+      'GET',
+      path,
+      body,
+      object({alerts: arrayOf(alertShape), nextId: optional(string)}),
+    )
+    out.push(...alerts)
+    opts.onPage?.(out.length)
+    if (!next || alerts.length === 0 || alerts[alerts.length - 1].openedAt < from || out.length >= max) break
+    nextId = next
+  }
+  return out.filter((a) => a.openedAt >= from)
+}
+
 const alertPath = (id: string) => `/api/v0/alerts/${encodeURIComponent(id)}`
 
 /** One alert (the body is the bare alert object). */

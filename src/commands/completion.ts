@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import {BaseCommand} from '../base-command.js'
 import {completionScript, SHELLS, type Shell} from '../cli/completion.js'
 import {manifestOf} from '../cli/config-manifest.js'
-import {processSink} from '../output/export.js'
 
 export default class Completion extends BaseCommand<typeof Completion> {
   static summary = 'Print a shell completion script (bash, zsh or fish)'
@@ -20,6 +19,6 @@ export default class Completion extends BaseCommand<typeof Completion> {
   }
 
   async run(): Promise<void> {
-    processSink().out(completionScript(this.args.shell as Shell, manifestOf(this.config)))
+    this.io.out(completionScript(this.args.shell as Shell, manifestOf(this.config)))
   }
 }

@@ -1,11 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import {HOST_STATUSES, listHosts} from '../api/hosts.js'
+import {HOST_STATUSES} from '../api/hosts.js'
 import {BaseCommand} from '../base-command.js'
-import {UsageError} from '../errors.js'
-import {HOST_TABLE_HEAD, hostTableRows, reduceHost} from '../hosts/format.js'
-import type {Palette} from '../output/color.js'
-import {exportData, outputFlags} from '../output/export.js'
-import {renderTable} from '../output/table.js'
+import {runHosts} from '../hosts/list.js'
+import {outputFlags} from '../output/export.js'
 
 export default class Hosts extends BaseCommand<typeof Hosts> {
   static summary = 'List hosts'
@@ -35,13 +32,6 @@ export default class Hosts extends BaseCommand<typeof Hosts> {
   }
 
   async run(): Promise<void> {
-    const f = this.flags
-    if (f.role?.length && !f.service)
-      throw new UsageError('--role needs --service', {hint: 'e.g. mkr hosts --service demo --role web'})
-    const hosts = await listHosts(await this.api(), {name: f.name, service: f.service, role: f.role, status: f.status})
-    // -v: the raw objects, as JSON even on a terminal
-    if (f.verbose) return exportData(hosts, f)
-    const table = {render: (p: Palette) => renderTable(HOST_TABLE_HEAD, hostTableRows(hosts, p)), empty: 'no hosts'}
-    await exportData(hosts.map((h) => reduceHost(h)), f, table)
+    await runHosts(this.flags, this.io, this.client)
   }
 }

@@ -1,6 +1,6 @@
-import {getOrg} from '../api/org.js'
 import {BaseCommand} from '../base-command.js'
-import {exportData, outputFlags} from '../output/export.js'
+import {outputFlags} from '../output/export.js'
+import {runOrg} from '../org/show.js'
 
 export default class Org extends BaseCommand<typeof Org> {
   static summary = 'Show the organization the API key belongs to'
@@ -8,7 +8,6 @@ export default class Org extends BaseCommand<typeof Org> {
   static flags = {...outputFlags}
 
   async run(): Promise<void> {
-    const org = await getOrg(await this.api())
-    await exportData(org.displayName ? {name: org.name, displayName: org.displayName} : {name: org.name}, this.flags)
+    await runOrg(this.flags, this.io, this.client)
   }
 }

@@ -1,11 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import {getHost, getMetricNames, HOST_STATUSES, type HostStatus} from '../api/hosts.js'
-import {BaseCommand, checkIds} from '../base-command.js'
-import {UsageError} from '../errors.js'
-import {reduceHost} from '../hosts/format.js'
-import {setHostStatuses} from '../hosts/set-status.js'
-import {exportData, outputFlags} from '../output/export.js'
+import {HOST_STATUSES, type HostStatus} from '../api/hosts.js'
+import {BaseCommand} from '../base-command.js'
+import {runStatus} from '../hosts/status.js'
+import {outputFlags} from '../output/export.js'
 
 export default class Status extends BaseCommand<typeof Status> {
   static summary = 'Show a host, or change the status of hosts'
@@ -28,15 +26,7 @@ export default class Status extends BaseCommand<typeof Status> {
   }
 
   async run(): Promise<void> {
-    const ids = this.rest.length ? checkIds('host id', this.rest) : [this.hostId()]
-    const client = await this.api()
-    if (this.flags.set) {
-      if (this.flags.jq !== undefined || this.flags.json) throw new UsageError(`--set prints nothing: drop --${this.flags.jq === undefined ? 'json' : 'jq'}`)
-      await setHostStatuses(client, ids, this.flags.set as HostStatus, (l) => this.info(l))
-      return
-    }
-    if (ids.length > 1) throw new UsageError('show one host at a time', {hint: 'to change several hosts, add --set STATUS'})
-    const host = await getHost(client, ids[0])
-    await exportData(this.flags.verbose ? {...host, metrics: await getMetricNames(client, ids[0])} : reduceHost(host), this.flags)
+    const ids = this.rest.length ? this.rest : [this.hostId()]
+    await runStatus({...this.flags, ids, set: this.flags.set as HostStatus | undefined}, this.io, this.client)
   }
 }

@@ -1,7 +1,6 @@
 import * as Flags from '@oclif/core/flags'
-import {BaseCommand, checkIds} from '../base-command.js'
-import {UsageError} from '../errors.js'
-import {throwMetrics} from '../metrics/throw.js'
+import {BaseCommand} from '../base-command.js'
+import {runThrow} from '../metrics/throw.js'
 
 export default class Throw extends BaseCommand<typeof Throw> {
   static summary = 'Post metric values read from stdin (`name value epoch` lines)'
@@ -23,18 +22,6 @@ export default class Throw extends BaseCommand<typeof Throw> {
   }
 
   async run(): Promise<void> {
-    const f = this.flags
-    if (f.host === undefined && f.service === undefined)
-      throw new UsageError('give --host HOSTID or --service SERVICE', {hint: 'e.g. echo "custom.x 1 $(date +%s)" | mkr throw --host 2eQGDXqtoXs'})
-    if (f.host !== undefined) checkIds('host id', [f.host])
-    else checkIds('service name', [f.service!])
-    if (f.host !== undefined && f.service !== undefined) this.warnLine('--host and --service both given: posting host metrics (as mkr does), --service ignored')
-    const client = await this.api()
-    await throwMetrics(
-      {host: f.host, service: f.host === undefined ? f.service : undefined, retry: f.retry},
-      process.stdin,
-      {warn: (l) => this.warnLine(l), info: (l) => this.info(l)},
-      client,
-    )
+    await runThrow(this.flags, this.io, this.client)
   }
 }

@@ -1,6 +1,7 @@
 // mkr's shapes for hosts (reference/mkr-compat.md §5.1) and the terminal table.
 import type {Host} from '../api/hosts.js'
 import {paintHostStatus, type Palette} from '../output/color.js'
+import type {Column} from '../output/table.js'
 import {isoLocal, relativeTime} from '../output/time.js'
 
 export interface ReducedHost {
@@ -45,9 +46,20 @@ export function reduceHost(h: Host): ReducedHost {
   }
 }
 
+/**
+ * The name a person knows the host by, shown once: the name, plus the display name in parentheses
+ * when it says something else (`web01 (Web One)`); a display name that already holds the name
+ * (`web01 (primary)`) is shown alone.
+ */
+export function hostLabel(h: {name: string; displayName?: string}): string {
+  const d = h.displayName?.trim()
+  if (!d || d === h.name) return h.name
+  return d.includes(h.name) ? d : `${h.name} (${d})`
+}
+
 export function hostTableRows(hosts: Host[], p: Palette, nowMs = Date.now()): string[][] {
   return hosts.map((h) => [
-    h.displayName ? `${h.name} (${h.displayName})` : h.name,
+    hostLabel(h),
     h.id,
     paintHostStatus(p, h.isRetired ? 'retired' : h.status),
     roleFullnames(h).join(', '),
@@ -56,4 +68,12 @@ export function hostTableRows(hosts: Host[], p: Palette, nowMs = Date.now()): st
   ])
 }
 
-export const HOST_TABLE_HEAD = ['NAME', 'ID', 'STATUS', 'ROLES', 'IP ADDRESSES', 'CREATED']
+/** The `mkr hosts` table's columns: names, roles and addresses give room on a narrow terminal. */
+export const HOST_COLUMNS: Column[] = [
+  {head: 'NAME', fit: true},
+  {head: 'ID'},
+  {head: 'STATUS'},
+  {head: 'ROLES', fit: true},
+  {head: 'IP ADDRESSES', fit: true},
+  {head: 'CREATED'},
+]

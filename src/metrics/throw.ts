@@ -4,7 +4,8 @@
 // A failure part-way says which input lines were delivered and which were not.
 import type {ApiClient} from '../api/client.js'
 import {postHostMetrics, postServiceMetrics, type MetricPoint} from '../api/metrics.js'
-import {CliError} from '../errors.js'
+import {checkIds, CliError, UsageError} from '../errors.js'
+import type {IOStreams} from '../output/iostreams.js'
 import {readLines} from './lines.js'
 
 /**
@@ -146,4 +147,28 @@ export async function throwMetrics(opts: ThrowOptions, stdin: AsyncIterable<Buff
   }
   if (s.sent === 0 && s.lines > 0 && s.invalid + s.malformed > 0) io.warn('nothing to send')
   return s
+}
+
+export interface ThrowCommandOptions {
+  host?: string
+  service?: string
+  retry?: number
+}
+
+/**
+ * `mkr throw`: checks the target (a usage error without one; --host wins over --service, as in mkr,
+ * with a warning), then streams the IO's stdin to it.
+ */
+export async function runThrow(opts: ThrowCommandOptions, io: IOStreams, client: () => Promise<ApiClient>): Promise<ThrowSummary> {
+  if (opts.host === undefined && opts.service === undefined)
+    throw new UsageError('give --host HOSTID or --service SERVICE', {hint: 'e.g. echo "custom.x 1 $(date +%s)" | mkr throw --host 2eQGDXqtoXs'})
+  if (opts.host !== undefined) checkIds('host id', [opts.host])
+  else checkIds('service name', [opts.service!])
+  if (opts.host !== undefined && opts.service !== undefined) io.warn('--host and --service both given: posting host metrics (as mkr does), --service ignored')
+  return throwMetrics(
+    {host: opts.host, service: opts.host === undefined ? opts.service : undefined, retry: opts.retry},
+    io.stdin as AsyncIterable<Buffer | string>,
+    io,
+    await client(),
+  )
 }

@@ -1,7 +1,7 @@
 // `mkr monitors push` as data: which writes the file asks for (create, then update, then delete),
 // what forbids them, how they read, and applying them one by one until the first failure.
 import {ApiError, InvalidResponseError, NetworkError} from '../api/errors.js'
-import {CliError} from '../errors.js'
+import {CliError, signalExitCode} from '../errors.js'
 import type {Palette} from '../output/color.js'
 import {modifiedBlock, monitorBlock, renderLines} from './diff.js'
 import {alignPair, mergeRemote, withoutId, type MatchResult} from './match.js'
@@ -244,8 +244,6 @@ export function failureReport(r: ApplyResult): string {
   return out
 }
 
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15}
-
 /** The error push exits with after a failed write (or 128 + the signal's number after an interruption; 130 when unknown). */
 export function failureError(r: ApplyResult): CliError {
   const total = totalOf(r)
@@ -253,7 +251,7 @@ export function failureError(r: ApplyResult): CliError {
   if (!f) {
     const by = r.signal && r.signal !== 'SIGINT' ? ` by ${r.signal}` : ''
     return new CliError(`push interrupted${by} after ${r.applied.length} of ${total} changes`, {
-      exitCode: 128 + ((r.signal && SIGNAL_NUMBERS[r.signal]) || 2),
+      exitCode: signalExitCode(r.signal ?? 'SIGINT'),
       hint: 'the changes listed as applied are live; run `mkr monitors push` again to send the rest',
     })
   }

@@ -1,11 +1,14 @@
-// The monitors commands as functions of (API client, options, IO), so they run in tests without a
-// process or a terminal. src/commands/monitors/* only parse flags and build the IO.
+// The monitors commands as functions of (options, IO, API client), so they run in tests without a
+// process or a terminal. src/commands/monitors/* only parse flags and call them.
 import type {ApiClient} from '../api/client.js'
 import {createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor} from '../api/monitors.js'
-import {CliError} from '../errors.js'
-import type {Palette} from '../output/color.js'
-import {exportData, type OutputOptions, type Sink} from '../output/export.js'
+import {CliError, ExitCode} from '../errors.js'
+import {exportData, type OutputOptions} from '../output/export.js'
+import type {Interruptible} from '../output/interrupt.js'
+import type {IOStreams} from '../output/iostreams.js'
 import {formatJson} from '../output/json.js'
+import {withProgress} from '../output/progress.js'
+import {renderTable, type Column} from '../output/table.js'
 import {diffReport, renderDiffReport} from './diff.js'
 import {MonitorsFileError, problemsError, readMonitorsFile, writeMonitorsFile, type MonitorsFile} from './file.js'
 import {isZeroValue, jsonEqual, matchMonitors, matchWarnings, mergeRemote, type MatchResult} from './match.js'
@@ -23,74 +26,47 @@ import {
   planIssues,
   renderPlan,
 } from './plan.js'
-import {cut, isMuted, summarize} from './summary.js'
+import {isMuted, summarize} from './summary.js'
 import type {Monitor} from './types.js'
 import {formatIssue, validateMonitor, type Issue} from './validate.js'
 
-export interface Io {
-  /** stdout */
-  out(text: string): void
-  /** stderr, never hidden */
-  err(text: string): void
-  /** an info line on stderr (hidden by --quiet) */
-  info(line: string): void
-  /** `mkr: warning: ...` on stderr */
-  warn(line: string): void
-  /** colors for stdout; undefined = plain */
-  palette?: Palette
-  /** a progress line on a terminal's stderr (undefined: none); called with undefined to clear it */
-  progress?: (line: string | undefined) => void
-  /** asks yes/no on a terminal; undefined when there is no terminal to ask on */
-  confirm?: (message: string) => Promise<boolean>
-  /**
-   * While `fn` runs, a first Ctrl-C, SIGTERM or SIGHUP only sets the flag `interrupted()` reads (so a
-   * push stops between two writes and reports; `signal()` names it); a second one ends the process.
-   */
-  interruptible?: <T>(fn: (interrupted: () => boolean, signal?: () => NodeJS.Signals | undefined) => Promise<T>) => Promise<T>
-}
+type Client = () => Promise<ApiClient>
+
+/** The colors for diffs and plans: undefined (plain) unless stdout takes color. */
+const colors = async (io: IOStreams) => (io.colorOut ? io.palette() : undefined)
 
 // ---------------------------------------------------------------------------------------------- list
 
-/**
- * How list/get print: the exporter's options (--json, --jq, --color, whether stdout is a terminal), or
- * `{table}` = a table (true) or JSON (false), as the process IO decided before --jq existed.
- */
-export type PrintOptions = OutputOptions | {table: boolean}
-
-function exportOptions(opts: PrintOptions, io: Io): OutputOptions {
-  return 'table' in opts ? {json: !opts.table, tty: opts.table, color: io.palette !== undefined} : opts
+export async function runGet(opts: OutputOptions & {id: string}, io: IOStreams, client: Client): Promise<void> {
+  if (opts.id.trim() === '') throw new CliError('monitor id must not be empty', {exitCode: ExitCode.usage})
+  const api = await client()
+  await exportData(await withProgress(io, `fetching monitor ${opts.id}`, () => getMonitor(api, opts.id)), opts, undefined, io)
 }
 
-const sinkOf = (io: Io): Sink => ({out: io.out, err: io.err, info: io.info})
-
-export async function runGet(client: ApiClient, id: string, io: Io, opts: PrintOptions = {table: false}): Promise<void> {
-  if (id.trim() === '') throw new CliError('monitor id must not be empty', {exitCode: 2})
-  await exportData(await getMonitor(client, id), exportOptions(opts, io), undefined, sinkOf(io))
-}
+export const LIST_COLUMNS: Column[] = [{head: 'ID'}, {head: 'NAME', fit: true}, {head: 'TYPE'}, {head: 'TARGET / CONDITION', fit: true}, {head: 'MUTED'}]
 
 export function listRows(monitors: Monitor[], mark?: (s: string) => string): string[][] {
   return monitors.map((m) => [
     typeof m.id === 'string' ? m.id : '',
-    cut(typeof m.name === 'string' ? m.name : '', 40),
+    typeof m.name === 'string' ? m.name : '',
     typeof m.type === 'string' ? m.type : '',
-    cut(summarize(m), 70),
+    summarize(m),
     isMuted(m) ? (mark ? mark('muted') : 'muted') : '',
   ])
 }
 
-export async function runList(client: ApiClient, opts: PrintOptions, io: Io): Promise<void> {
-  const monitors = await listMonitors(client)
-  const render = async (p: Palette) => {
-    const {renderTable} = await import('../output/table.js')
-    return renderTable(['ID', 'NAME', 'TYPE', 'TARGET / CONDITION', 'MUTED'], listRows(monitors, p.yellow))
-  }
-  await exportData(monitors, exportOptions(opts, io), {render, empty: 'No monitors.'}, sinkOf(io))
+export async function runList(opts: OutputOptions, io: IOStreams, client: Client): Promise<void> {
+  const api = await client()
+  const monitors = await withProgress(io, 'fetching monitors', () => listMonitors(api))
+  const render = (p: {yellow: (s: string) => string}, width: number) => renderTable(LIST_COLUMNS, listRows(monitors, p.yellow), {width})
+  await exportData(monitors, opts, {render, empty: 'No monitors.'}, io)
 }
 
 // ---------------------------------------------------------------------------------------------- pull
 
-export async function runPull(client: ApiClient, opts: {file: string; verbose?: boolean}, io: Io): Promise<void> {
-  const monitors = await listMonitors(client)
+export async function runPull(opts: {file: string; verbose?: boolean}, io: IOStreams, client: Client): Promise<void> {
+  const api = await client()
+  const monitors = await withProgress(io, 'fetching monitors', () => listMonitors(api))
   await writeMonitorsFile(opts.file, monitors)
   if (opts.verbose) io.out(formatJson(monitors))
   io.info(`Monitor rules are saved to '${opts.file}' (${monitors.length} rules).`)
@@ -99,7 +75,7 @@ export async function runPull(client: ApiClient, opts: {file: string; verbose?: 
 // ---------------------------------------------------------------------------------------------- diff
 
 /** Prints every problem of a file error (the error itself is the one-line summary after them). */
-function withDetails(io: Io, error: unknown): unknown {
+function withDetails(io: IOStreams, error: unknown): unknown {
   if (error instanceof MonitorsFileError) for (const d of error.details) io.err(d + '\n')
   return error
 }
@@ -155,9 +131,10 @@ export function issuesAgainstRemote(file: MonitorsFile, match: MatchResult): {is
  * Reads the file (refusing only what cannot be read as a monitors file at all), fetches the remote
  * rules and pairs them, then judges the rules' problems against what Mackerel holds.
  */
-async function compare(client: ApiClient, path: string): Promise<Compared> {
+async function compare(client: Client, path: string, io: IOStreams): Promise<Compared> {
   const file = await readMonitorsFile(path)
-  const remote = await listMonitors(client)
+  const api = await client()
+  const remote = await withProgress(io, 'fetching monitors', () => listMonitors(api))
   const match = atFilePositions(matchMonitors(remote, file.monitors), file.indexes)
   return {file, remote, match, ...issuesAgainstRemote(file, match)}
 }
@@ -166,8 +143,8 @@ async function compare(client: ApiClient, path: string): Promise<Compared> {
  * Prints the diff; returns the exit code (1 with `exitCode` when there are differences). Problems in
  * the file never stop a diff (it only reads): they are warnings on stderr.
  */
-export async function runDiff(client: ApiClient, opts: {file: string; reverse?: boolean; exitCode?: boolean}, io: Io): Promise<number> {
-  const {file, match, issues} = await compare(client, opts.file)
+export async function runDiff(opts: {file: string; reverse?: boolean; exitCode?: boolean}, io: IOStreams, client: Client): Promise<number> {
+  const {file, match, issues} = await compare(client, opts.file, io)
   for (const i of issues) {
     io.warn(formatIssue(file.file, i) + (i.unknownType ? ': compared as it is, but push will not create or update it' : ''))
   }
@@ -175,8 +152,8 @@ export async function runDiff(client: ApiClient, opts: {file: string; reverse?: 
   if (errors) io.warn(`${file.file}: ${errors} problem${errors === 1 ? '' : 's'} above: push refuses the file until ${errors === 1 ? 'it is' : 'they are'} fixed; the diff follows anyway`)
   for (const w of matchWarnings(match, file.file)) io.warn(w)
   const report = diffReport(match, {reverse: opts.reverse})
-  io.out(renderDiffReport(report, io.palette))
-  return opts.exitCode && report.blocks.length > 0 ? 1 : 0
+  io.out(renderDiffReport(report, await colors(io)))
+  return opts.exitCode && report.blocks.length > 0 ? ExitCode.failure : ExitCode.ok
 }
 
 // ---------------------------------------------------------------------------------------------- push
@@ -193,8 +170,13 @@ export interface PushOptions {
   verbose?: boolean
 }
 
-export async function runPush(client: ApiClient, opts: PushOptions, io: Io): Promise<void> {
-  const {file, remote, match, issues, excused} = await compare(client, opts.file)
+/**
+ * Validates, plans, confirms deletes (io.confirm, only on a terminal; --yes otherwise) and applies.
+ * `interruptible` lets a first Ctrl-C/SIGTERM/SIGHUP stop between two writes with a report
+ * (src/output/interrupt.ts); without it the writes run to the end.
+ */
+export async function runPush(opts: PushOptions, io: IOStreams, client: Client, interruptible?: Interruptible): Promise<void> {
+  const {file, remote, match, issues, excused} = await compare(client, opts.file, io)
   const plan = buildPlan(match, remote.length, {delete: opts.delete !== false})
 
   // every problem at once: the rules' own (unknown types aside, which only matter when written) and the plan's
@@ -222,7 +204,7 @@ export async function runPush(client: ApiClient, opts: PushOptions, io: Io): Pro
     return
   }
 
-  io.out(renderPlan(plan, io.palette))
+  io.out(renderPlan(plan, await colors(io)))
 
   const deletes = count(plan, 'delete')
   if (deletesEverything(plan) && !opts.allowDeleteAll) {
@@ -261,29 +243,35 @@ export async function runPush(client: ApiClient, opts: PushOptions, io: Io): Pro
     if (!(await io.confirm(question))) throw new CliError('push canceled: nothing was changed')
   }
 
+  const api = await client()
   const apply = (interrupted: () => boolean) =>
     applyPlan(
       plan,
       {
-        create: (body) => createMonitor(client, body),
-        update: (id, body) => updateMonitor(client, id, body),
-        delete: (id) => deleteMonitor(client, id),
+        create: (body) => createMonitor(api, body),
+        update: (id, body) => updateMonitor(api, id, body),
+        delete: (id) => deleteMonitor(api, id),
       },
       (step, total, a) => {
-        io.progress?.(`[${step}/${total}] ${actionTitle(a)}…`)
+        io.progress.start(`[${step}/${total}] ${actionTitle(a)}…`)
         if (opts.verbose) io.err(`${a.kind === 'create' ? 'POST /api/v0/monitors' : `${a.kind === 'update' ? 'PUT' : 'DELETE'} /api/v0/monitors/${a.id}`}\n`)
       },
       interrupted,
     )
-  const result = io.interruptible
-    ? await io.interruptible(async (interrupted, signal) => {
-        const r = await apply(interrupted)
-        const by = signal?.()
-        if (r.interrupted && by) r.signal = by
-        return r
-      })
-    : await apply(() => false)
-  io.progress?.(undefined)
+  const result = await (async () => {
+    try {
+      return interruptible
+        ? await interruptible(async (interrupted, signal) => {
+            const r = await apply(interrupted)
+            const by = signal()
+            if (r.interrupted && by) r.signal = by
+            return r
+          })
+        : await apply(() => false)
+    } finally {
+      io.progress.stop()
+    }
+  })()
   if (result.failed || result.interrupted) {
     io.err(failureReport(result))
     throw failureError(result)

@@ -1,4 +1,4 @@
-// ANSI colors, only when allowed (see outputMode / stderrColor). chalk is imported lazily (~17 ms).
+// ANSI colors, only when allowed (the IO decides: colorEnabled in src/output/iostreams.ts). chalk is imported lazily (~17 ms).
 import type {ChalkInstance} from 'chalk'
 
 export type Paint = (text: string) => string

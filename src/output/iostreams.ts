@@ -35,6 +35,11 @@ export interface IOStreams {
   palette(): Promise<Palette>
   /** a spinner/progress line on a terminal's stderr; does nothing otherwise */
   readonly progress: Progress
+  /**
+   * Asks a yes/no question (default no) on stderr; present only when stdin and stderr are terminals,
+   * so a command without it must refuse and name the flag that confirms (`--yes`).
+   */
+  readonly confirm?: (message: string) => Promise<boolean>
 }
 
 export interface ColorOptions {
@@ -66,6 +71,8 @@ interface Streams {
   stdout: {write(s: string): unknown; isTTY?: boolean; columns?: number}
   stderr: {write(s: string): unknown; isTTY?: boolean; columns?: number}
   stdin: NodeJS.ReadableStream & {isTTY?: boolean}
+  /** the yes/no prompt, when there is a terminal to ask on */
+  confirm?: (message: string) => Promise<boolean>
 }
 
 function build(
@@ -142,13 +149,33 @@ function build(
     stdin: s.stdin,
     palette: () => (paletteCache ??= palette(colorOut)),
     progress,
+    ...(s.confirm
+      ? {
+          confirm: (message: string) => {
+            progress.stop()
+            return s.confirm!(message)
+          },
+        }
+      : {}),
+  }
+}
+
+/** The yes/no prompt on a terminal (@inquirer/prompts, imported only when asked: ~70 ms). */
+async function terminalConfirm(message: string): Promise<boolean> {
+  const {confirm} = await import('@inquirer/prompts')
+  try {
+    return await confirm({message, default: false}, {input: process.stdin, output: process.stderr})
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError') return false // Ctrl-C / Ctrl-D at the prompt
+    throw error
   }
 }
 
 /** The process's IO: built once by BaseCommand from --quiet and --color/--no-color. */
 export function systemIO(opts: {quiet?: boolean; color?: boolean} = {}, env: NodeJS.ProcessEnv = process.env): IOStreams {
+  const canPrompt = Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY)
   return build(
-    {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin},
+    {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, confirm: canPrompt ? terminalConfirm : undefined},
     {
       ...opts,
       env,
@@ -172,7 +199,18 @@ export interface TestIO {
  * TTYs and width as given (default: nothing is a terminal, 80 columns, no color unless asked).
  */
 export function testIO(
-  o: {stdoutTTY?: boolean; stderrTTY?: boolean; stdinTTY?: boolean; width?: number; color?: boolean; quiet?: boolean; stdin?: string; env?: NodeJS.ProcessEnv} = {},
+  o: {
+    stdoutTTY?: boolean
+    stderrTTY?: boolean
+    stdinTTY?: boolean
+    width?: number
+    color?: boolean
+    quiet?: boolean
+    stdin?: string
+    env?: NodeJS.ProcessEnv
+    /** answers yes/no questions (the IO then has `confirm`, as on a terminal); the question is written to stderr */
+    confirm?: (message: string) => boolean | Promise<boolean>
+  } = {},
 ): TestIO {
   let out = ''
   let err = ''
@@ -183,6 +221,12 @@ export function testIO(
       stdout: {write: (t: string) => (out += t), isTTY: o.stdoutTTY, columns: width},
       stderr: {write: (t: string) => (err += t), isTTY: o.stderrTTY, columns: width},
       stdin,
+      confirm: o.confirm
+        ? async (message) => {
+            err += `? ${message} (y/N)\n`
+            return o.confirm!(message)
+          }
+        : undefined,
     },
     {
       quiet: o.quiet,

@@ -4,8 +4,3 @@
 export function formatJson(value: unknown, indent = 4): string {
   return JSON.stringify(value, null, indent) + '\n'
 }
-
-/** Writes mkr-shaped JSON to stdout. */
-export function printJson(value: unknown, out: NodeJS.WritableStream = process.stdout): void {
-  out.write(formatJson(value))
-}

@@ -13,14 +13,7 @@ describe('renderTable escapes control characters in every cell', () => {
 
   it('a CR/LF in a cell cannot forge a line', async () => {
     const out = await renderTable(['TITLE'], [['deploy\r\nmkr: all good']])
-    assert.equal(
-      out,
-      '┌─────────────────────────┐\n' +
-        '│ TITLE                   │\n' +
-        '├─────────────────────────┤\n' +
-        '│ deploy\\r\\nmkr: all good │\n' +
-        '└─────────────────────────┘\n',
-    )
+    assert.equal(out, 'TITLE\ndeploy\\r\\nmkr: all good\n')
   })
 
   it('header cells are escaped too', async () => {

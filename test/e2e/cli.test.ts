@@ -14,10 +14,10 @@ describe('e2e: the CLI itself', () => {
   })
 
   it('an unknown command: one line and a hint, exit 2', async () => {
-    const r = await runMkr(['retire'])
+    const r = await runMkr(['frobnicate'])
     assert.equal(r.code, 2)
     assert.equal(r.stdout, '')
-    assert.equal(r.stderr, 'mkr: unknown command: retire\nhint: see `mkr --help` for the list\n')
+    assert.equal(r.stderr, 'mkr: unknown command: frobnicate\nhint: see `mkr --help` for the list\n')
   })
 
   const typos: [string[], string][] = [

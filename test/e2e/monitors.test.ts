@@ -386,8 +386,8 @@ describe('e2e: monitors pull / diff / push against the sandbox', () => {
     it('list is a table', async () => {
       const r = await runMkrTty(['monitors', '--no-color'], {env, cwd: tmp.path})
       assert.equal(r.code, 0, r.stdout)
-      assert.match(r.stdout, /ID\s+│ NAME\s+│ TYPE\s+│ TARGET \/ CONDITION\s+│ MUTED/)
-      assert.match(r.stdout, /cpu high\s+│ host\s+│ cpu% \(5 min avg\): warn > 80, crit > 90 on web/)
+      assert.match(r.stdout, /^ID +NAME +TYPE +TARGET \/ CONDITION +MUTED\n/) // borderless
+      assert.match(r.stdout, /cpu high +host +cpu% \(5 min avg\): warn > 80, crit > 90 on web/)
     })
 
     it('diff is colored, and not with --no-color', async () => {
@@ -408,8 +408,11 @@ describe('e2e: monitors pull / diff / push against the sandbox', () => {
       assert.deepEqual(writes(), [])
     })
 
-    it('push --yes shows progress on the terminal', async () => {
+    it('push --yes shows progress on the terminal when the writes are slow', async () => {
       await pullAndEdit()
+      // the progress line appears only for work that takes longer than PROGRESS_DELAY_MS (300 ms)
+      sb.addFault({method: 'POST', path: '/api/v0/monitors', delayMs: 700, times: 1})
+      sb.addFault({method: 'DELETE', path: `/api/v0/monitors/${ids.old}`, delayMs: 700, times: 1})
       const r = await runMkrTty(['monitors', 'push', '--yes', '--no-color'], {env, cwd: tmp.path})
       assert.equal(r.code, 0, r.stdout)
       assert.match(r.stdout, /\[1\/3\] create "top page" \(external\)…/)

@@ -6,14 +6,16 @@ import {InvalidResponseError} from '../../src/api/errors.js'
 import {getHostMetricNames, getServiceMetricNames} from '../../src/api/metrics.js'
 import {metricNamesView} from '../../src/metrics/names.js'
 import {exportData, type OutputOptions} from '../../src/output/export.js'
+import {testIO} from '../../src/output/iostreams.js'
 
 const BASE = 'https://api.example.test'
 const client = () => new ApiClient({apiBase: BASE, apiKey: 'k', random: () => 0, sleep: async () => {}})
 
-async function print(names: string[], opts: OutputOptions) {
-  const o = {out: '', info: [] as string[]}
-  await exportData(names, opts, metricNamesView(names), {out: (t) => void (o.out += t), err: () => {}, info: (l) => void o.info.push(l)})
-  return o
+async function print(names: string[], opts: OutputOptions & {tty: boolean}) {
+  const {tty, ...rest} = opts
+  const t = testIO({stdoutTTY: tty})
+  await exportData(names, rest, metricNamesView(names), t.io)
+  return {out: t.out(), info: t.err().split('\n').filter(Boolean)}
 }
 
 describe('metrics: metric-names', () => {

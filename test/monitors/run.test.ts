@@ -6,31 +6,38 @@ import nock from 'nock'
 import {ApiClient} from '../../src/api/client.js'
 import {CliError} from '../../src/errors.js'
 import {MonitorsFileError} from '../../src/monitors/file.js'
-import {runDiff, runGet, runList, runPull, runPush, type Io} from '../../src/monitors/run.js'
+import {runDiff, runGet, runList, runPull, runPush} from '../../src/monitors/run.js'
+import type {Interruptible} from '../../src/output/interrupt.js'
+import {testIO, type IOStreams} from '../../src/output/iostreams.js'
 import type {Monitor} from '../../src/monitors/types.js'
 import {failure} from '../helpers/failure.js'
 
 const BASE = 'https://api.example.test'
 
-function fakeIo(opts: {confirm?: boolean | 'none'} = {}) {
+function fakeIo(opts: {confirm?: boolean | 'none'; tty?: boolean} = {}) {
   const o = {out: '', err: '', info: [] as string[], warn: [] as string[], asked: [] as string[]}
-  const io: Io = {
+  const t = testIO({
+    stdoutTTY: opts.tty,
+    confirm:
+      opts.confirm === undefined || opts.confirm === 'none'
+        ? undefined
+        : (q) => {
+            o.asked.push(q)
+            return opts.confirm as boolean
+          },
+  })
+  const io: IOStreams = {
+    ...t.io,
     out: (t) => void (o.out += t),
     err: (t) => void (o.err += t),
     info: (l) => void o.info.push(l),
     warn: (l) => void o.warn.push(l),
-    confirm:
-      opts.confirm === undefined || opts.confirm === 'none'
-        ? undefined
-        : async (q) => {
-            o.asked.push(q)
-            return opts.confirm as boolean
-          },
   }
   return {io, o}
 }
 
 const client = () => new ApiClient({apiBase: BASE, apiKey: 'k', sleep: async () => {}, random: () => 0})
+const api = async () => client()
 
 const REMOTE: Monitor[] = [
   {id: 'c1', type: 'connectivity', name: 'connectivity', scopes: [], isMute: false, futureField: {a: 1}},
@@ -58,14 +65,14 @@ describe('monitors commands (nock)', () => {
     it('prints the raw monitors as 4-space JSON, unknown fields included', async () => {
       list()
       const {io, o} = fakeIo()
-      await runList(client(), {table: false}, io)
+      await runList({}, io, api)
       assert.equal(o.out, JSON.stringify(REMOTE, null, 4) + '\n')
     })
 
     it('a table with id, name, type, target/condition and muted', async () => {
       list()
-      const {io, o} = fakeIo()
-      await runList(client(), {table: true}, io)
+      const {io, o} = fakeIo({tty: true})
+      await runList({}, io, api)
       const row = o.out.split('\n').find((l) => l.includes('h1'))!
       assert.match(o.out, /ID\s.*NAME\s.*TYPE\s.*TARGET \/ CONDITION\s.*MUTED/)
       assert.match(row, /cpu.*host.*cpu% \(5 min avg\): warn > 80, crit > 90.*muted/)
@@ -75,10 +82,10 @@ describe('monitors commands (nock)', () => {
     it('get prints one monitor; an API error names the request', async () => {
       nock(BASE).get('/api/v0/monitors/h1').reply(200, {monitor: REMOTE[1]})
       const {io, o} = fakeIo()
-      await runGet(client(), 'h1', io)
+      await runGet({id: 'h1'}, io, api)
       assert.deepEqual(JSON.parse(o.out), REMOTE[1])
       nock(BASE).get('/api/v0/monitors/nope').reply(404, {error: {message: 'Monitor not found'}})
-      assert.match((await failure(runGet(client(), 'nope', io))).message, /GET \/api\/v0\/monitors\/nope failed: 404 Monitor not found/)
+      assert.match((await failure(runGet({id: 'nope'}, io, api))).message, /GET \/api\/v0\/monitors\/nope failed: 404 Monitor not found/)
     })
   })
 
@@ -86,7 +93,7 @@ describe('monitors commands (nock)', () => {
     it("writes mkr's file format and logs mkr's line", async () => {
       list()
       const {io, o} = fakeIo()
-      await runPull(client(), {file}, io)
+      await runPull({file}, io, api)
       assert.equal(readFileSync(file, 'utf8'), JSON.stringify({monitors: REMOTE}, null, 4) + '\n')
       assert.deepEqual(o.info, [`Monitor rules are saved to '${file}' (3 rules).`])
       assert.equal(o.out, '')
@@ -95,7 +102,7 @@ describe('monitors commands (nock)', () => {
     it('-v also prints the monitors', async () => {
       list()
       const {io, o} = fakeIo()
-      await runPull(client(), {file, verbose: true}, io)
+      await runPull({file, verbose: true}, io, api)
       assert.deepEqual(JSON.parse(o.out), REMOTE)
     })
   })
@@ -105,7 +112,7 @@ describe('monitors commands (nock)', () => {
       list()
       writeLocal(REMOTE, '\uFEFF')
       const {io, o} = fakeIo()
-      assert.equal(await runDiff(client(), {file, exitCode: true}, io), 0)
+      assert.equal(await runDiff({file, exitCode: true}, io, api), 0)
       assert.equal(o.out, 'Summary: 0 modify, 0 append, 0 remove\n\n')
     })
 
@@ -114,19 +121,19 @@ describe('monitors commands (nock)', () => {
       writeLocal(local)
       list()
       const {io, o} = fakeIo()
-      assert.equal(await runDiff(client(), {file}, io), 0)
+      assert.equal(await runDiff({file}, io, api), 0)
       assert.match(o.out, /^Summary: 1 modify, 0 append, 1 remove\n\n/)
       assert.match(o.out, /^- {2}"critical": 90,\n\+ {2}"critical": 95,$/m)
       assert.match(o.out, /^- {2}"id": "h2",$/m)
       list()
-      assert.equal(await runDiff(client(), {file, exitCode: true}, fakeIo().io), 1)
+      assert.equal(await runDiff({file, exitCode: true}, fakeIo().io, api), 1)
     })
 
     it('problems in the file never stop a diff: they are warnings, and the diff follows', async () => {
       writeLocal([REMOTE[0], {...REMOTE[1], operator: '>=', duration: 0}, {type: 'connectivity', isMute: 'no'}, REMOTE[2]])
       list()
       const {io, o} = fakeIo()
-      assert.equal(await runDiff(client(), {file}, io), 0)
+      assert.equal(await runDiff({file}, io, api), 0)
       assert.deepEqual(o.warn, [
         `${file}:13: monitors[1] "cpu": operator: must be one of ">", "<", got ">="`,
         `${file}:13: monitors[1] "cpu": duration: must be a whole number from 1 to 10, got 0`,
@@ -140,10 +147,10 @@ describe('monitors commands (nock)', () => {
     it('a file just pulled diffs clean although the API returned values this CLI calls invalid (notificationInterval 0)', async () => {
       const remote = [...REMOTE, {id: 'h3', type: 'host', name: 'mem', metric: 'memory%', operator: '>', warning: 80, critical: null, duration: 1, notificationInterval: 0}]
       list(remote)
-      await runPull(client(), {file}, fakeIo().io)
+      await runPull({file}, fakeIo().io, api)
       list(remote)
       const {io, o} = fakeIo()
-      assert.equal(await runDiff(client(), {file, exitCode: true}, io), 0)
+      assert.equal(await runDiff({file, exitCode: true}, io, api), 0)
       assert.equal(o.out, 'Summary: 0 modify, 0 append, 0 remove\n\n')
       assert.deepEqual(o.warn, [])
     })
@@ -153,7 +160,7 @@ describe('monitors commands (nock)', () => {
       list(remote)
       writeLocal([{id: 'h1', name: 'cpu', type: 'host', metric: 'cpu%', operator: '>', warning: 80, critical: 90, duration: 5}])
       const {io, o} = fakeIo()
-      assert.equal(await runDiff(client(), {file, exitCode: true}, io), 0)
+      assert.equal(await runDiff({file, exitCode: true}, io, api), 0)
       assert.equal(o.out, 'Summary: 0 modify, 0 append, 0 remove\n\n')
     })
 
@@ -162,7 +169,7 @@ describe('monitors commands (nock)', () => {
       list([...REMOTE, future])
       writeLocal([...REMOTE, {...future, x: 2}])
       const {io, o} = fakeIo()
-      await runDiff(client(), {file}, io)
+      await runDiff({file}, io, api)
       assert.match(o.out, /^Summary: 1 modify/)
       assert.match(o.warn[0], /monitors\[3\] "f": type: unknown monitor type "future".*push will not create or update it/)
     })
@@ -187,7 +194,7 @@ describe('monitors commands (nock)', () => {
         .delete('/api/v0/monitors/h2')
         .reply(200, () => (order.push('DELETE'), REMOTE[2]))
       const {io, o} = fakeIo()
-      await runPush(client(), {file, yes: true}, io)
+      await runPush({file, yes: true}, io, api)
       assert.deepEqual(order, ['POST', 'PUT', 'DELETE'])
       assert.match(o.out, /^Plan: 1 to create, 1 to update, 1 to delete, 1 unchanged\.\n/)
       assert.deepEqual(o.info.slice(-4), [
@@ -202,7 +209,7 @@ describe('monitors commands (nock)', () => {
       writeLocal(edited())
       list()
       const {io} = fakeIo({confirm: 'none'})
-      const e = await failure(runPush(client(), {file}, io))
+      const e = await failure(runPush({file}, io, api))
       assert.ok(e instanceof CliError)
       assert.equal(e.message, 'refusing to delete 1 monitor rule without confirmation: nothing was changed')
       assert.match(e.hint!, /--yes/)
@@ -214,11 +221,11 @@ describe('monitors commands (nock)', () => {
       writeLocal(edited())
       list()
       const no = fakeIo({confirm: false})
-      assert.equal((await failure(runPush(client(), {file}, no.io))).message, 'push canceled: nothing was changed')
+      assert.equal((await failure(runPush({file}, no.io, api))).message, 'push canceled: nothing was changed')
       assert.deepEqual(no.o.asked, ['Delete 1 monitor rule from Mackerel (and apply the other changes)?'])
       list()
       const writes = nock(BASE).post('/api/v0/monitors').reply(200, {id: 'n1'}).put('/api/v0/monitors/h1').reply(200, {}).delete('/api/v0/monitors/h2').reply(200, {})
-      await runPush(client(), {file}, fakeIo({confirm: true}).io)
+      await runPush({file}, fakeIo({confirm: true}).io, api)
       assert.ok(writes.isDone())
     })
 
@@ -227,7 +234,7 @@ describe('monitors commands (nock)', () => {
       list()
       const w = nock(BASE).post('/api/v0/monitors').reply(200, {id: 'n1'})
       const {io, o} = fakeIo({confirm: 'none'})
-      await runPush(client(), {file}, io)
+      await runPush({file}, io, api)
       assert.ok(w.isDone())
       assert.deepEqual(o.asked, [])
     })
@@ -237,7 +244,7 @@ describe('monitors commands (nock)', () => {
       list()
       const w = nock(BASE).post('/api/v0/monitors').reply(200, {id: 'n1'}).put('/api/v0/monitors/h1').reply(200, {})
       const {io, o} = fakeIo({confirm: 'none'})
-      await runPush(client(), {file, delete: false}, io)
+      await runPush({file, delete: false}, io, api)
       assert.ok(w.isDone())
       assert.match(o.info[0], /^Keeping 1 rule that is not in .*monitors\.json \(--no-delete\)\.$/)
       assert.doesNotMatch(o.out, /Delete a rule/)
@@ -247,7 +254,7 @@ describe('monitors commands (nock)', () => {
       writeLocal(edited())
       list()
       const {io, o} = fakeIo({confirm: true})
-      await runPush(client(), {file, dryRun: true}, io)
+      await runPush({file, dryRun: true}, io, api)
       assert.match(o.out, /Create a new rule: "new rule"/)
       assert.match(o.out, /Update a rule: "cpu" \(host, id h1\)/)
       assert.match(o.out, /Delete a rule: "old" \(host, id h2\)/)
@@ -259,7 +266,7 @@ describe('monitors commands (nock)', () => {
       writeLocal(REMOTE.map((m) => ({...m, id: `other-${m.id}`})))
       list()
       const {io, o} = fakeIo({confirm: true})
-      const e = await failure(runPush(client(), {file, yes: true}, io))
+      const e = await failure(runPush({file, yes: true}, io, api))
       assert.match(e.message, /^refusing to delete all 3 monitor rules of the organization: .*matches none of them; nothing was changed$/)
       assert.match((e as CliError).hint!, /--allow-delete-all/)
       assert.match(o.warn.join('\n'), /3 rules in .* have ids that this organization does not have/)
@@ -275,7 +282,7 @@ describe('monitors commands (nock)', () => {
         .delete(/\/api\/v0\/monitors\/(c1|h1|h2)/)
         .times(3)
         .reply(200, {})
-      await runPush(client(), {file, yes: true, allowDeleteAll: true}, fakeIo().io)
+      await runPush({file, yes: true, allowDeleteAll: true}, fakeIo().io, api)
       assert.ok(w.isDone())
     })
 
@@ -284,7 +291,7 @@ describe('monitors commands (nock)', () => {
       list()
       nock(BASE).post('/api/v0/monitors').reply(200, {id: 'n1'}).put('/api/v0/monitors/h1').reply(400, {error: {message: 'invalid critical'}})
       const {io, o} = fakeIo()
-      const e = await failure(runPush(client(), {file, yes: true}, io))
+      const e = await failure(runPush({file, yes: true}, io, api))
       assert.equal(e.message, 'push stopped after 1 of 3 changes: update "cpu" (host, id h1) failed: PUT /api/v0/monitors/h1 failed: 400 invalid critical')
       assert.equal(
         o.err,
@@ -298,7 +305,7 @@ describe('monitors commands (nock)', () => {
       list()
       nock(BASE).post('/api/v0/monitors').replyWithError({code: 'ECONNRESET', message: 'socket hang up'})
       const {io, o} = fakeIo()
-      const e = await failure(runPush(client(), {file}, io))
+      const e = await failure(runPush({file}, io, api))
       assert.match(o.err, /Outcome unknown \(the request was sent and the answer does not tell whether it took effect\):\n {2}create "x"/)
       assert.match((e as CliError).hint!, /mkr monitors diff/)
     })
@@ -308,7 +315,7 @@ describe('monitors commands (nock)', () => {
       writeLocal([...REMOTE, future, {type: 'hots', name: 'typo', metric: 'cpu%'}])
       list([...REMOTE, future])
       const {io} = fakeIo()
-      const e = await failure(runPush(client(), {file, yes: true}, io))
+      const e = await failure(runPush({file, yes: true}, io, api))
       assert.ok(e instanceof MonitorsFileError)
       assert.match(e.message, /monitors\[4\] "typo": type: unknown monitor type "hots" .*will not create it$/)
       assert.ok(nock.isDone())
@@ -322,13 +329,13 @@ describe('monitors commands (nock)', () => {
         .put('/api/v0/monitors/h3', {type: 'host', name: 'mem', metric: 'memory%', operator: '>', warning: 80, critical: 95, duration: 1})
         .reply(200, {})
       const {io, o} = fakeIo()
-      await runPush(client(), {file}, io)
+      await runPush({file}, io, api)
       assert.ok(put.isDone())
       assert.equal(o.info.at(-1), `Pushed ${file}: 0 created, 1 updated, 0 deleted.`)
       // the same value where Mackerel holds another is still refused
       writeLocal([...REMOTE, {...mem, notificationInterval: 5}])
       list([...REMOTE, {...mem, notificationInterval: 60}])
-      const e = await failure(runPush(client(), {file}, fakeIo().io))
+      const e = await failure(runPush({file}, fakeIo().io, api))
       assert.match(e.message, /monitors\[3\] "mem": notificationInterval: must be a whole number of at least 10, got 5$/)
     })
 
@@ -341,7 +348,7 @@ describe('monitors commands (nock)', () => {
         .put('/api/v0/monitors/h1', (b) => ((body = b), true))
         .reply(200, {})
       const {io, o} = fakeIo()
-      await runPush(client(), {file}, io)
+      await runPush({file}, io, api)
       assert.deepEqual(body, {
         name: 'cpu',
         type: 'host',
@@ -371,7 +378,7 @@ describe('monitors commands (nock)', () => {
       ])
       list()
       const {io, o} = fakeIo()
-      const e = await failure(runPush(client(), {file, yes: true}, io))
+      const e = await failure(runPush({file, yes: true}, io, api))
       assert.ok(e instanceof MonitorsFileError)
       assert.equal(e.message, `${file}: 5 problems in 4 monitor rules`)
       assert.equal(
@@ -393,7 +400,7 @@ describe('monitors commands (nock)', () => {
       writeLocal([...[2, 3, 4, 5, 6, 7].map((n) => ({id: `other-${n}`, type: 'connectivity', name: `rule ${n}`})), {type: 'connectivity', name: 'rule 1'}])
       list(remote)
       const {io, o} = fakeIo({confirm: true})
-      const e = await failure(runPush(client(), {file, yes: true}, io))
+      const e = await failure(runPush({file, yes: true}, io, api))
       assert.equal(e.message, `refusing to delete 6 of the organization's 7 monitor rules (more than half): ${file} matches only 1 of them; nothing was changed`)
       assert.match((e as CliError).hint!, /--no-delete.*--allow-delete-all/)
       assert.match(o.warn.join('\n'), /6 rules in .* have ids that this organization does not have/)
@@ -402,7 +409,7 @@ describe('monitors commands (nock)', () => {
       // --allow-delete-all lets it through
       list(remote)
       const w = nock(BASE).post('/api/v0/monitors').times(6).reply(200, {id: 'n'}).delete(/\/api\/v0\/monitors\/c[2-7]$/).times(6).reply(200, {})
-      await runPush(client(), {file, yes: true, allowDeleteAll: true}, fakeIo().io)
+      await runPush({file, yes: true, allowDeleteAll: true}, fakeIo().io, api)
       assert.ok(w.isDone())
     })
 
@@ -415,8 +422,8 @@ describe('monitors commands (nock)', () => {
         .post('/api/v0/monitors')
         .reply(200, () => ((signal = 'SIGTERM'), {id: 'n1'}))
       const {io, o} = fakeIo()
-      io.interruptible = (fn) => fn(() => signal !== undefined, () => signal)
-      const e = await failure(runPush(client(), {file, yes: true}, io))
+      const interruptible: Interruptible = (fn) => fn(() => signal !== undefined, () => signal)
+      const e = await failure(runPush({file, yes: true}, io, api, interruptible))
       assert.equal(e.message, 'push interrupted by SIGTERM after 1 of 3 changes')
       assert.equal((e as CliError).exitCode, 143)
       assert.match(o.err, /^Applied 1 of 3 changes before the interruption:\n {2}created "new rule" \(connectivity, id n1\)\nNot applied \(2\):\n/)
@@ -426,7 +433,7 @@ describe('monitors commands (nock)', () => {
       writeLocal(REMOTE)
       list()
       const {io, o} = fakeIo()
-      await runPush(client(), {file}, io)
+      await runPush({file}, io, api)
       assert.equal(o.out, '')
       assert.match(o.info[0], /^No changes: Mackerel already matches .* \(3 rules\)\.$/)
     })

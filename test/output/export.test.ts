@@ -1,9 +1,13 @@
 // The one exporter: what a command prints for each combination of terminal, --json and --jq.
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {startSandbox} from '../../src/sandbox/server.js'
+import {cleanEnv, runMkr} from '../e2e/harness.js'
 import {CliError} from '../../src/errors.js'
 import {exportData, outputKind, type OutputOptions, type View} from '../../src/output/export.js'
+import {testIO} from '../../src/output/iostreams.js'
 
 const DATA = [
   {name: 'web01', status: 'working'},
@@ -11,14 +15,18 @@ const DATA = [
 ]
 const view: View = {render: (p) => DATA.map((h) => `${h.name}  ${p.blue(h.status)}\n`).join(''), empty: 'no hosts'}
 
-async function print(data: unknown, opts: OutputOptions, v: View | 'none' = view) {
-  const o = {out: '', err: '', info: [] as string[]}
-  await exportData(data, opts, v === 'none' ? undefined : v, {out: (t) => void (o.out += t), err: (t) => void (o.err += t), info: (l) => void o.info.push(l)})
-  return o
+/** `tty` is the test IO's stdout; `color` its --color/--no-color */
+async function print(data: unknown, opts: OutputOptions & {tty?: boolean}, v: View | 'none' = view) {
+  const {tty, color, ...rest} = opts
+  const t = testIO({stdoutTTY: tty, color})
+  await exportData(data, rest, v === 'none' ? undefined : v, t.io)
+  return {out: t.out(), err: t.err(), info: t.err().split('\n').filter(Boolean)}
 }
 
 describe('output exporter', () => {
   it('decides once: --jq wins over everything, a table only on a terminal without --json and only when the command has one', () => {
+    assert.equal(outputKind({}, true, testIO({stdoutTTY: true}).io), 'table')
+    assert.equal(outputKind({}, true, testIO().io), 'json')
     const cases: [OutputOptions, boolean, string][] = [
       [{tty: true}, true, 'table'],
       [{tty: false}, true, 'json'],
@@ -37,16 +45,8 @@ describe('output exporter', () => {
   })
 
   it('on a terminal: the view, colored unless --no-color; an info line instead of an empty table', async () => {
-    const saved = {NO_COLOR: process.env.NO_COLOR, TERM: process.env.TERM}
-    delete process.env.NO_COLOR
-    process.env.TERM = 'xterm'
-    try {
-      assert.equal((await print(DATA, {tty: true})).out, 'web01  \u001b[34mworking\u001b[39m\ndb01  \u001b[34mstandby\u001b[39m\n')
-      assert.equal((await print(DATA, {tty: true, color: false})).out, 'web01  working\ndb01  standby\n')
-    } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
+    assert.equal((await print(DATA, {tty: true})).out, 'web01  \u001b[34mworking\u001b[39m\ndb01  \u001b[34mstandby\u001b[39m\n')
+    assert.equal((await print(DATA, {tty: true, color: false})).out, 'web01  working\ndb01  standby\n')
     const empty = await print([], {tty: true})
     assert.equal(empty.out, '')
     assert.deepEqual(empty.info, ['no hosts'])
@@ -57,31 +57,43 @@ describe('output exporter', () => {
     this.timeout(20_000)
     assert.equal((await print(DATA, {tty: true, jq: '.[] | select(.status == "working") | .name'})).out, 'web01\n')
     assert.equal((await print([], {tty: false, jq: 'length'})).out, '0\n')
-    const o = {out: '', err: '', info: [] as string[]}
-    const failure = await exportData(DATA, {jq: '.[] | .name, error("stop")'}, view, {out: (t) => void (o.out += t), err: (t) => void (o.err += t), info: () => {}}).then(
+    const t = testIO()
+    const failure = await exportData(DATA, {jq: '.[] | .name, error("stop")'}, view, t.io).then(
       () => assert.fail('expected an error'),
       (error: unknown) => error,
     )
     assert.ok(failure instanceof CliError)
     assert.equal(failure.message, '--jq: stop')
     assert.equal(failure.exitCode, 1)
-    assert.equal(o.out, 'web01\n')
+    assert.equal(t.out(), 'web01\n')
   })
 
-  it('the jq engine stays out of the start-up path of the bundle (only a dynamic import reaches it)', () => {
-    // dist/ is built by `npm test` (scripts/build.js) before mocha runs
-    const dist = join(import.meta.dirname, '..', '..', 'dist')
-    const seen = new Set<string>()
-    const visit = (file: string) => {
-      if (seen.has(file)) return
-      seen.add(file)
-      const text = readFileSync(file, 'utf8')
-      assert.doesNotMatch(text, /from\s*["']jq-web["']/, `${file} imports jq-web statically`)
-      assert.ok(!/"filterJson"/.test(text), `${file}, loaded at start-up, holds the jq runner`)
-      for (const m of text.matchAll(/(?:^|[;}\n])\s*import\s*(?:[^"'()]*?from\s*)?["'](\.[^"']+)["']/g)) visit(join(file, '..', m[1]))
+  it('the jq engine is loaded only when --jq is given (a real process, every module load watched)', async function () {
+    this.timeout(30_000)
+    const dir = mkdtempSync(join(tmpdir(), 'mkr-jq-lazy-'))
+    const log = join(dir, 'loads')
+    // a preload that records every module the CLI loads by name
+    writeFileSync(
+      join(dir, 'watch.cjs'),
+      `const M = require('node:module'); const fs = require('node:fs'); const orig = M._load;
+       M._load = function (request, ...rest) { fs.appendFileSync(${JSON.stringify(log)}, request + '\\n'); return orig.call(this, request, ...rest) }`,
+    )
+    const sb = await startSandbox({seed: true})
+    try {
+      const env = cleanEnv({MACKEREL_APIBASE: sb.url, MACKEREL_APIKEY: sb.apiKey, NODE_OPTIONS: `--require ${join(dir, 'watch.cjs')}`})
+      const plain = await runMkr(['org'], {env})
+      assert.equal(plain.code, 0, plain.stderr)
+      const loads = readFileSync(log, 'utf8').split('\n')
+      assert.ok(loads.length > 3, 'the watcher saw the loads')
+      assert.ok(!loads.includes('jq-web'), 'mkr org loaded the jq engine')
+      rmSync(log)
+      const jq = await runMkr(['org', '--jq', '.name'], {env})
+      assert.equal(jq.code, 0, jq.stderr)
+      assert.equal(jq.stdout, 'sandbox\n')
+      assert.ok(readFileSync(log, 'utf8').split('\n').includes('jq-web'), 'with --jq the engine is loaded (the watcher works)')
+    } finally {
+      await sb.close()
+      rmSync(dir, {recursive: true, force: true})
     }
-    visit(join(dist, 'mkr.js'))
-    assert.ok(seen.size > 1, 'followed the static imports of dist/mkr.js')
-    assert.match(readFileSync(join(dist, 'mkr.js'), 'utf8'), /import\("\.\/chunks\/jq-[A-Z0-9]+\.js"\)/)
   })
 })

@@ -1,7 +1,7 @@
-import {alertJson, listAlerts} from '../../api/alerts.js'
-import {alertsFetchFlags, alertsLimit, pageInterval, progress} from '../../alerts/cli.js'
+import {alertsFetchFlags} from '../../alerts/cli.js'
+import {runAlerts} from '../../alerts/json.js'
 import {BaseCommand} from '../../base-command.js'
-import {exportData, outputFlags} from '../../output/export.js'
+import {outputFlags} from '../../output/export.js'
 
 export default class Alerts extends BaseCommand<typeof Alerts> {
   static summary = 'List alerts as JSON'
@@ -17,11 +17,6 @@ For one line per alert, see \`mkr alerts list\`.`
   static flags = {...alertsFetchFlags, ...outputFlags}
 
   async run(): Promise<void> {
-    const f = this.flags
-    const limit = alertsLimit(f)
-    const pageDelayMs = pageInterval(f)
-    const p = progress('alerts', f.quiet)
-    const alerts = await listAlerts(await this.api(), {withClosed: f['with-closed'], limit, pageDelayMs, onPage: p.update}).finally(p.done)
-    await exportData(alerts.map((a) => alertJson(a)), f)
+    await runAlerts(this.flags, this.io, this.client)
   }
 }

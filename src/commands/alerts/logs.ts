@@ -1,10 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import {alertLogJson, listAlertLogs} from '../../api/alerts.js'
-import {MAX_LIMIT, parseLimit, progress} from '../../alerts/cli.js'
-import {BaseCommand, checkIds} from '../../base-command.js'
-import {UsageError} from '../../errors.js'
-import {exportData, outputFlags} from '../../output/export.js'
+import {MAX_LIMIT} from '../../alerts/cli.js'
+import {runLogs} from '../../alerts/logs.js'
+import {BaseCommand} from '../../base-command.js'
+import {outputFlags} from '../../output/export.js'
 
 export default class AlertsLogs extends BaseCommand<typeof AlertsLogs> {
   static summary = 'Show the logs of an alert as JSON'
@@ -20,11 +19,6 @@ export default class AlertsLogs extends BaseCommand<typeof AlertsLogs> {
   }
 
   async run(): Promise<void> {
-    if (this.args.id === undefined) throw new UsageError('give the alert id', {hint: 'mkr alerts logs ID [--limit N]'})
-    const [id] = checkIds('alert id', [this.args.id])
-    const limit = parseLimit(this.flags.limit, 100)
-    const p = progress('logs', this.flags.quiet)
-    const logs = await listAlertLogs(await this.api(), id, {limit, onPage: p.update}).finally(p.done)
-    await exportData(logs.map((l) => alertLogJson(l)), this.flags)
+    await runLogs({...this.flags, id: this.args.id}, this.io, this.client)
   }
 }

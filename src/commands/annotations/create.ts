@@ -1,14 +1,7 @@
-import {
-  annotationJson,
-  createAnnotation,
-  descriptionFromCheckMessage,
-  normalizeRoles,
-  validateAnnotation,
-  type AnnotationInput,
-} from '../../api/annotations.js'
 import {BaseCommand} from '../../base-command.js'
-import {annotationFlags, annotationService, annotationTimes, checkAnnotation, missing, readDescription, TIME_HELP} from '../../annotations/input.js'
-import {printJson} from '../../output/json.js'
+import {runCreate} from '../../annotations/create.js'
+import {annotationFlags, TIME_HELP} from '../../annotations/input.js'
+import {jsonFlags} from '../../output/export.js'
 
 export default class AnnotationsCreate extends BaseCommand<typeof AnnotationsCreate> {
   static summary = 'Create a graph annotation'
@@ -21,22 +14,9 @@ Prints the created annotation as JSON.`
     'git log -1 | <%= config.bin %> annotations create -s web --title deploy --description-file - --from 1714500000 --to 1714500600',
   ]
 
-  static flags = annotationFlags
+  static flags = {...annotationFlags, ...jsonFlags}
 
   async run(): Promise<void> {
-    const f = this.flags
-    const action = 'create a graph annotation'
-    if (!f.title) throw missing('title', action, 'TEXT')
-    const service = annotationService(f, action)
-    const {from, to} = annotationTimes(f, action)
-    const roles = normalizeRoles(f.role, service)
-    const description = (await readDescription(f)) ?? descriptionFromCheckMessage()
-    const input: AnnotationInput = {title: f.title, from, to, service}
-    if (description) input.description = description
-    if (roles) input.roles = roles
-    checkAnnotation(input) // usage errors (exit 2), before anything is sent
-    validateAnnotation(input)
-    const created = await createAnnotation(await this.api(), input)
-    printJson(annotationJson(created))
+    await runCreate(this.flags, this.io, this.client)
   }
 }

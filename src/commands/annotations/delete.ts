@@ -1,8 +1,7 @@
 import * as Flags from '@oclif/core/flags'
-import {annotationJson, deleteAnnotation} from '../../api/annotations.js'
-import {BaseCommand, checkIds} from '../../base-command.js'
-import {printJson} from '../../output/json.js'
-import {missing} from '../../annotations/input.js'
+import {BaseCommand} from '../../base-command.js'
+import {runDelete} from '../../annotations/delete.js'
+import {jsonFlags} from '../../output/export.js'
 
 export default class AnnotationsDelete extends BaseCommand<typeof AnnotationsDelete> {
   static summary = 'Delete a graph annotation'
@@ -11,12 +10,10 @@ export default class AnnotationsDelete extends BaseCommand<typeof AnnotationsDel
 
   static flags = {
     id: Flags.string({description: 'annotation id'}),
+    ...jsonFlags,
   }
 
   async run(): Promise<void> {
-    if (this.flags.id === undefined) throw missing('id', 'delete a graph annotation', 'ID')
-    const [id] = checkIds('annotation id', [this.flags.id])
-    const deleted = await deleteAnnotation(await this.api(), id)
-    printJson(annotationJson(deleted))
+    await runDelete(this.flags, this.io, this.client)
   }
 }

@@ -1,10 +1,7 @@
 import * as Flags from '@oclif/core/flags'
-import {annotationJson, listAnnotations} from '../../api/annotations.js'
 import {BaseCommand} from '../../base-command.js'
-import {exportData, outputFlags} from '../../output/export.js'
-import {renderTable} from '../../output/table.js'
-import {localDateTime} from '../../output/time.js'
-import {annotationTimes, checkRange, missing} from '../../annotations/input.js'
+import {runList} from '../../annotations/list.js'
+import {outputFlags} from '../../output/export.js'
 
 export default class AnnotationsList extends BaseCommand<typeof AnnotationsList> {
   static summary = 'List the graph annotations of a service that overlap a time range'
@@ -24,14 +21,6 @@ A table on a terminal; JSON (mkr's shape) when piped or with --json; --jq filter
   }
 
   async run(): Promise<void> {
-    const f = this.flags
-    const action = 'list graph annotations'
-    if (!f.service) throw missing('service', action, 'NAME')
-    const {from, to} = annotationTimes(f, action)
-    checkRange(from, to)
-    const list = await listAnnotations(await this.api(), {service: f.service, from, to})
-    const rows = () => list.map((a) => [a.id, localDateTime(a.from), localDateTime(a.to), a.title, (a.roles ?? []).join(',') || '(all)'])
-    const table = {render: () => renderTable(['ID', 'FROM', 'TO', 'TITLE', 'ROLES'], rows()), empty: 'no annotations'}
-    await exportData(list.map((a) => annotationJson(a)), f, table)
+    await runList(this.flags, this.io, this.client)
   }
 }

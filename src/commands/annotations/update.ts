@@ -1,18 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import {annotationJson, normalizeRoles, updateAnnotation, validateAnnotation} from '../../api/annotations.js'
-import {BaseCommand, checkIds} from '../../base-command.js'
-import {CliError} from '../../errors.js'
-import {
-  annotationFlags,
-  annotationService,
-  annotationTimes,
-  checkAnnotation,
-  findAnnotation,
-  mergeAnnotationUpdate,
-  missing,
-  readDescription,
-} from '../../annotations/input.js'
-import {printJson} from '../../output/json.js'
+import {BaseCommand} from '../../base-command.js'
+import {annotationFlags} from '../../annotations/input.js'
+import {runUpdate} from '../../annotations/update.js'
+import {jsonFlags} from '../../output/export.js'
 
 export default class AnnotationsUpdate extends BaseCommand<typeof AnnotationsUpdate> {
   static summary = 'Update a graph annotation'
@@ -26,37 +16,10 @@ Prints the updated annotation as JSON.`
   static flags = {
     ...annotationFlags,
     id: Flags.string({description: 'annotation id'}),
+    ...jsonFlags,
   }
 
   async run(): Promise<void> {
-    const f = this.flags
-    const action = 'update a graph annotation'
-    if (f.id === undefined) throw missing('id', action, 'ID')
-    const [id] = checkIds('annotation id', [f.id])
-    const service = annotationService(f, action)
-    const {from, to} = annotationTimes(f, action)
-    const rolesGiven = f.role !== undefined
-    const roles = normalizeRoles(f.role, service) ?? []
-    const description = await readDescription(f)
-    // what was typed is checked before anything is sent (a title may come from the current annotation)
-    checkAnnotation({title: f.title || 'x', description, from, to, service})
-
-    const client = await this.api()
-    const needLookup = !f.title || description === undefined || !rolesGiven
-    const current = needLookup ? await findAnnotation(client, service, id) : undefined
-    if (needLookup && !current) {
-      if (!f.title)
-        throw new CliError(`graph annotation ${id} is not in the annotations of service "${service}": cannot keep its title`, {
-          hint: 'pass --title TEXT (and the description and roles to keep), or check --id and --service',
-        })
-      this.warnLine(
-        `graph annotation ${id} is not in the annotations of service "${service}": a description or roles not given are not kept`,
-      )
-    }
-    const input = mergeAnnotationUpdate({title: f.title, description, roles, rolesGiven, from, to, service}, current)
-    checkAnnotation(input)
-    validateAnnotation(input)
-    const updated = await updateAnnotation(client, id, input)
-    printJson(annotationJson(updated))
+    await runUpdate(this.flags, this.io, this.client)
   }
 }

@@ -2,8 +2,6 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import {DEFAULT_FILE} from '../../monitors/file.js'
 import {runDiff} from '../../monitors/run.js'
-import {terminalIo} from '../../monitors/terminal.js'
-import {outputMode} from '../../output/tty.js'
 
 export default class MonitorsDiff extends BaseCommand<typeof MonitorsDiff> {
   static summary = 'Show the differences between Mackerel and a monitors file'
@@ -19,13 +17,8 @@ export default class MonitorsDiff extends BaseCommand<typeof MonitorsDiff> {
   }
 
   async run(): Promise<void> {
-    const mode = outputMode({color: this.flags.color})
-    const io = await terminalIo({quiet: this.flags.quiet, color: mode.color})
-    const code = await runDiff(
-      await this.api(),
-      {file: this.flags['file-path'], reverse: this.flags.reverse, exitCode: this.flags['exit-code']},
-      io,
-    )
+    const f = this.flags
+    const code = await runDiff({file: f['file-path'], reverse: f.reverse, exitCode: f['exit-code']}, this.io, this.client)
     if (code !== 0) this.exit(code)
   }
 }

@@ -1,7 +1,6 @@
 import * as Args from '@oclif/core/args'
 import {BaseCommand} from '../../base-command.js'
 import {runGet} from '../../monitors/run.js'
-import {terminalIo} from '../../monitors/terminal.js'
 import {outputFlags} from '../../output/export.js'
 
 export default class MonitorsGet extends BaseCommand<typeof MonitorsGet> {
@@ -14,6 +13,6 @@ export default class MonitorsGet extends BaseCommand<typeof MonitorsGet> {
   static flags = {...outputFlags}
 
   async run(): Promise<void> {
-    await runGet(await this.api(), this.args.id, await terminalIo({quiet: this.flags.quiet, color: false}), this.flags)
+    await runGet({...this.flags, id: this.args.id}, this.io, this.client)
   }
 }

@@ -1,6 +1,5 @@
 import {BaseCommand} from '../../base-command.js'
 import {runList} from '../../monitors/run.js'
-import {terminalIo} from '../../monitors/terminal.js'
 import {outputFlags} from '../../output/export.js'
 
 export default class Monitors extends BaseCommand<typeof Monitors> {
@@ -17,6 +16,6 @@ export default class Monitors extends BaseCommand<typeof Monitors> {
   static flags = {...outputFlags}
 
   async run(): Promise<void> {
-    await runList(await this.api(), this.flags, await terminalIo({quiet: this.flags.quiet, color: false}))
+    await runList(this.flags, this.io, this.client)
   }
 }

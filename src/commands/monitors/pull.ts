@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import {DEFAULT_FILE} from '../../monitors/file.js'
 import {runPull} from '../../monitors/run.js'
-import {terminalIo} from '../../monitors/terminal.js'
 
 export default class MonitorsPull extends BaseCommand<typeof MonitorsPull> {
   static summary = 'Save all monitor rules to a file'
@@ -15,7 +14,7 @@ export default class MonitorsPull extends BaseCommand<typeof MonitorsPull> {
   }
 
   async run(): Promise<void> {
-    const io = await terminalIo({quiet: this.flags.quiet, color: false})
-    await runPull(await this.api(), {file: this.flags['file-path'], verbose: this.flags.verbose}, io)
+    const f = this.flags
+    await runPull({file: f['file-path'], verbose: f.verbose}, this.io, this.client)
   }
 }

@@ -2,8 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import {DEFAULT_FILE} from '../../monitors/file.js'
 import {runPush} from '../../monitors/run.js'
-import {terminalIo} from '../../monitors/terminal.js'
-import {outputMode} from '../../output/tty.js'
+import {processInterruptible} from '../../output/interrupt.js'
 
 export default class MonitorsPush extends BaseCommand<typeof MonitorsPush> {
   static summary = 'Make Mackerel match a monitors file'
@@ -32,19 +31,19 @@ export default class MonitorsPush extends BaseCommand<typeof MonitorsPush> {
   }
 
   async run(): Promise<void> {
-    const mode = outputMode({color: this.flags.color})
-    const io = await terminalIo({quiet: this.flags.quiet, color: mode.color})
+    const f = this.flags
     await runPush(
-      await this.api(),
       {
-        file: this.flags['file-path'],
-        dryRun: this.flags['dry-run'],
-        yes: this.flags.yes,
-        delete: this.flags.delete,
-        allowDeleteAll: this.flags['allow-delete-all'],
-        verbose: this.flags.verbose,
+        file: f['file-path'],
+        dryRun: f['dry-run'],
+        yes: f.yes,
+        delete: f.delete,
+        allowDeleteAll: f['allow-delete-all'],
+        verbose: f.verbose,
       },
-      io,
+      this.io,
+      this.client,
+      processInterruptible(this.io),
     )
   }
 }

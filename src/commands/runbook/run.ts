@@ -22,9 +22,10 @@ Exit 0 when every matching alert was handled, 1 when a step or a request failed.
   ]
   static args = {file: Args.string({description: 'the runbook file (TOML)', required: true})}
   static flags = {
+    // a flag with a short form first: oclif misaligns a FLAGS list that starts without one
+    'dry-run': Flags.boolean({char: 'd', description: 'print what would run and what the memo would say; run nothing, write nothing'}),
     once: Flags.boolean({description: 'one pass over the open alerts, then exit (for cron)'}),
     alert: Flags.string({description: 'handle this alert now, even if it was handled before', helpValue: 'ID'}),
-    'dry-run': Flags.boolean({char: 'n', description: 'print what would run and what the memo would say; run nothing, write nothing'}),
     'no-remedy': Flags.boolean({description: 'collect context only, run no remedy'}),
     'state-dir': Flags.string({description: 'where handled alerts and remedy runs are recorded [default: $XDG_STATE_HOME/mkr/runbook]', helpValue: 'DIR'}),
   }
