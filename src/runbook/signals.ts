@@ -1,8 +1,7 @@
 // Stopping a long-running runbook: the first SIGTERM/SIGINT asks to stop after the step in progress
 // (a remedy that has started finishes and is recorded); a second one ends the process at once.
+import {signalExitCode} from '../errors.js'
 import type {IOStreams} from '../output/iostreams.js'
-
-const NUMBERS: Record<string, number> = {SIGINT: 2, SIGTERM: 15}
 
 export interface Stopper {
   stopping(): boolean
@@ -19,7 +18,7 @@ export function stopOnSignals(io: IOStreams, what = 'the step in progress'): Sto
   let resolveStopped!: () => void
   const stopped = new Promise<void>((r) => (resolveStopped = r))
   const on = (signal: NodeJS.Signals) => {
-    if (received) process.exit(128 + (NUMBERS[signal] ?? 2))
+    if (received) process.exit(signalExitCode(signal))
     received = signal
     io.err(`mkr: runbook: ${signal}: stopping after ${what} (${signal} again to quit at once)\n`)
     wake?.()

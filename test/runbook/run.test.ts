@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {ApiClient} from '../../src/api/client.js'
 import {testIO} from '../../src/output/iostreams.js'
 import {parseRunbook} from '../../src/runbook/config.js'
 import {runRunbook} from '../../src/runbook/run.js'
-import {RunbookState} from '../../src/runbook/state.js'
+import {marks as countMarks, sandboxDeps} from './helpers.js'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 
 const SH = '/bin/sh'
@@ -57,17 +56,9 @@ command = ["${SH}", "-c", "echo run >> \\"$MARK\\"; echo rerun done"]
 ${extra}
 `
 
-  function deps(t = testIO(), env: NodeJS.ProcessEnv = {}) {
-    return {
-      client: new ApiClient({apiBase: sb.url, apiKey: 'sandbox', sleep: async () => {}, random: () => 0}),
-      io: t.io,
-      state: new RunbookState(join(dir, 'state')),
-      api: {apiBase: sb.url, apiKey: 'sandbox'},
-      env: {PATH: process.env.PATH, MARK: join(dir, 'mark'), ...env},
-    }
-  }
+  const deps = (t = testIO()) => sandboxDeps(sb, dir, t.io)
   const memo = (id: string) => sb.store.alerts.get(id)!.memo ?? ''
-  const marks = () => (existsSync(join(dir, 'mark')) ? readFileSync(join(dir, 'mark'), 'utf8').split('\n').filter(Boolean).length : 0)
+  const marks = () => countMarks(dir)
   const writes = () => sb.requests().filter((r) => r.method !== 'GET')
 
   it('fills the memo (owner, doc, collected context), announces and reports the remedy, posts the annotation; other alerts stay untouched', async () => {

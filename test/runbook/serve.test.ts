@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {ApiClient} from '../../src/api/client.js'
 import {testIO} from '../../src/output/iostreams.js'
 import {parseRunbook} from '../../src/runbook/config.js'
 import {MAX_BODY_BYTES, parseListen, sameToken, serveRunbook} from '../../src/runbook/serve.js'
-import {RunbookState} from '../../src/runbook/state.js'
+import {marks as countMarks, sandboxDeps} from './helpers.js'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 
 const TOKEN = 'a-token-of-32-characters-0123456'
@@ -68,15 +67,7 @@ describe('runbook serve (webhook receiver)', function () {
     const listening = new Promise<number>((r) => (onListen = r))
     done = serveRunbook(
       parseRunbook(rb, 'rb.toml'),
-      {
-        client: new ApiClient({apiBase: sb.url, apiKey: 'sandbox', sleep: async () => {}, random: () => 0}),
-        io: t.io,
-        state: new RunbookState(join(dir, 'state')),
-        api: {apiBase: sb.url, apiKey: 'sandbox'},
-        env: {PATH: process.env.PATH, MARK: join(dir, 'mark')},
-        stopping: () => stopping,
-        stopped,
-      },
+      {...sandboxDeps(sb, dir, t.io), stopping: () => stopping, stopped},
       {listen: '127.0.0.1:0', token: TOKEN, onListening: (a) => onListen(a.port)},
     )
     port = await listening
@@ -109,7 +100,7 @@ name = "slow fix"
 command = ["/bin/sh", "-c", "sleep 1; echo fixed >> \\"$MARK\\"; echo fixed"]
 `
   const memo = () => sb.store.alerts.get(alertId)!.memo ?? ''
-  const marks = () => (existsSync(join(dir, 'mark')) ? readFileSync(join(dir, 'mark'), 'utf8').split('\n').filter(Boolean).length : 0)
+  const marks = () => countMarks(dir)
 
   it('handles the alert a documented webhook names, after answering 200', async () => {
     await start(RB)

@@ -4,8 +4,7 @@ import {BaseCommand, checkIds} from '../../base-command.js'
 import {requireApiKey} from '../../config/index.js'
 import {loadRunbook} from '../../runbook/config.js'
 import {runRunbook} from '../../runbook/run.js'
-import {stopOnSignals} from '../../runbook/signals.js'
-import {defaultRunbookStateDir, RunbookState} from '../../runbook/state.js'
+import {withRunbookProcess} from '../../runbook/cli.js'
 import {UsageError} from '../../errors.js'
 
 export default class RunbookRun extends BaseCommand<typeof RunbookRun> {
@@ -37,23 +36,10 @@ Exit 0 when every matching alert was handled, 1 when a step or a request failed.
     const runbook = loadRunbook(this.args.file) // a broken file runs nothing
     const client = await this.api()
     const s = this.settings()
-    const stopper = stopOnSignals(this.io)
-    try {
-      const code = await runRunbook(
-        runbook,
-        {
-          client,
-          io: this.io,
-          state: new RunbookState(f['state-dir'] ?? defaultRunbookStateDir(process.env)),
-          api: {apiBase: s.apiBase, apiKey: requireApiKey(s)},
-          stopping: stopper.stopping,
-          sleep: stopper.sleep,
-        },
-        {once: f.once, alertId: f.alert, dryRun: f['dry-run'], noRemedy: f['no-remedy']},
-      )
-      if (code !== 0) this.exit(code)
-    } finally {
-      stopper.dispose()
-    }
+    const code = await withRunbookProcess(
+      {io: this.io, client, api: {apiBase: s.apiBase, apiKey: requireApiKey(s)}, stateDir: f['state-dir'], inProgress: 'the step in progress'},
+      (deps) => runRunbook(runbook, deps, {once: f.once, alertId: f.alert, dryRun: f['dry-run'], noRemedy: f['no-remedy']}),
+    )
+    if (code !== 0) this.exit(code)
   }
 }

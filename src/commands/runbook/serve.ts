@@ -4,8 +4,7 @@ import {BaseCommand} from '../../base-command.js'
 import {requireApiKey} from '../../config/index.js'
 import {loadRunbook} from '../../runbook/config.js'
 import {checkToken, serveRunbook} from '../../runbook/serve.js'
-import {stopOnSignals} from '../../runbook/signals.js'
-import {defaultRunbookStateDir, RunbookState} from '../../runbook/state.js'
+import {withRunbookProcess} from '../../runbook/cli.js'
 
 export default class RunbookServe extends BaseCommand<typeof RunbookServe> {
   static summary = 'Receive Mackerel alert webhooks and handle each alert by the rules of a runbook file'
@@ -30,23 +29,10 @@ SIGTERM/SIGINT stop accepting webhooks and let the alerts in progress finish.`
     const runbook = loadRunbook(this.args.file)
     const client = await this.api()
     const s = this.settings()
-    const stopper = stopOnSignals(this.io, 'the alerts in progress')
-    try {
-      const code = await serveRunbook(
-        runbook,
-        {
-          client,
-          io: this.io,
-          state: new RunbookState(f['state-dir'] ?? defaultRunbookStateDir(process.env)),
-          api: {apiBase: s.apiBase, apiKey: requireApiKey(s)},
-          stopping: stopper.stopping,
-          stopped: stopper.stopped,
-        },
-        {listen: f.listen, token, dryRun: f['dry-run'], noRemedy: f['no-remedy']},
-      )
-      if (code !== 0) this.exit(code)
-    } finally {
-      stopper.dispose()
-    }
+    const code = await withRunbookProcess(
+      {io: this.io, client, api: {apiBase: s.apiBase, apiKey: requireApiKey(s)}, stateDir: f['state-dir'], inProgress: 'the alerts in progress'},
+      (deps) => serveRunbook(runbook, deps, {listen: f.listen, token, dryRun: f['dry-run'], noRemedy: f['no-remedy']}),
+    )
+    if (code !== 0) this.exit(code)
   }
 }
