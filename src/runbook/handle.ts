@@ -320,7 +320,7 @@ async function handleRule(
     }
     if (rule.annotate && !opts.noRemedy && rule.remedy.length > 0)
       io.out(`  would annotate ${rule.annotate.service}${rule.annotate.roles.length ? ':' + rule.annotate.roles.join(',') : ''}\n`)
-    io.out(`  memo section "${rule.section}" would read:\n${section.text().replace(/^/gm, '    ')}`)
+    io.out(`  memo section "${rule.section}" would read:\n${section.text().replace(/\n$/, '').replace(/^/gm, '    ')}\n`)
     return {rule: rule.name, ok: true, summary: 'dry run: nothing run, nothing written'}
   }
 
