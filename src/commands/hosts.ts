@@ -14,6 +14,7 @@ export default class Hosts extends BaseCommand<typeof Hosts> {
     '<%= config.bin %> hosts --status maintenance --status poweroff --json | jq -r \'.[].id\'',
     '<%= config.bin %> hosts -v | jq \'.[0].meta\'',
     '<%= config.bin %> hosts --jq \'.[] | select(.status == "working") | .name\'',
+    '<%= config.bin %> hosts -f \'{{range .}}{{if (len .Interfaces)}}{{(index .Interfaces 0).IPAddress}}{{end}}{{"\\t"}}{{.Name}}{{"\\n"}}{{end}}\'',
   ]
 
   static flags = {
@@ -28,6 +29,11 @@ export default class Hosts extends BaseCommand<typeof Hosts> {
       options: [...HOST_STATUSES],
     }),
     verbose: Flags.boolean({char: 'v', description: 'raw host objects as the API returns them'}),
+    format: Flags.string({
+      char: 'f',
+      description: "print with a Go text/template over the raw hosts, as mkr (Go field names: .Name, .ID, .Status, .Interfaces, .Roles, ...)",
+      helpValue: 'TEMPLATE',
+    }),
     ...outputFlags,
   }
 

@@ -36,6 +36,47 @@ describe('hosts, status and org (in-process)', () => {
   const tty = (args: string[], io: IOOptions = {}) => run(args, {client, io: {stdoutTTY: true, stderrTTY: true, width: 200, ...io}})
   const names = (stdout: string) => (JSON.parse(stdout) as {name: string}[]).map((h) => h.name).sort()
 
+  describe('hosts -f (Go template, as mkr)', () => {
+    it("mkr's README template prints the first interface's address and the name", async () => {
+      const r = await mkr(['hosts', '-f', '{{range .}}{{if (len .Interfaces)}}{{(index .Interfaces 0).IPAddress}}{{end}}{{"\\t"}}{{.Name}}{{"\\n"}}{{end}}'])
+      assert.equal(r.code, 0, r.stderr)
+      assert.ok(r.stdout.endsWith('\n'))
+      const lines = r.stdout.split('\n')
+      assert.ok(lines.includes('10.0.0.1\tweb01'), r.stdout)
+      assert.ok(lines.some((l) => /^\t\w+$/.test(l)), `a host without interfaces: an empty address\n${r.stdout}`)
+    })
+    it('-f with --jq is a usage error, before any request', async () => {
+      const before = sb.requests().length
+      const r = await mkr(['hosts', '-f', '{{.}}', '--jq', '.'])
+      assert.equal(r.code, 2)
+      assert.match(r.stderr, /^mkr: --format and --jq options are incompatible\.\n/)
+      assert.equal(sb.requests().length, before)
+    })
+    it('a syntax error is a usage error before any request; an unknown field fails after the request, exit 1', async () => {
+      const before = sb.requests().length
+      let r = await mkr(['hosts', '-f', '{{range .}}'])
+      assert.equal(r.code, 2)
+      assert.match(r.stderr, /^mkr: --format: template: format:1: unexpected EOF/)
+      r = await mkr(['hosts', '-f', '{{index . 0 | printf "%v"}} {{nosuchfn}}'])
+      assert.equal(r.code, 2)
+      assert.match(r.stderr, /function "nosuchfn" not defined/)
+      assert.equal(sb.requests().length, before)
+      r = await mkr(['hosts', '-f', '{{range .}}{{.Name}} {{.Nope}}{{end}}'])
+      assert.equal(r.code, 1)
+      assert.match(r.stderr, /can't evaluate field Nope in type \*mackerel\.Host/)
+    })
+    it('on a terminal, control characters from server text are escaped; piped they pass as they are', async () => {
+      const id = sb.store.addHost({name: 'evil\u001b]0;x\u0007'}).id
+      try {
+        const tmpl = '{{range .}}{{.Name}}{{"\\n"}}{{end}}'
+        assert.match((await tty(['hosts', '-f', tmpl])).stdout, /evil\\x1b\]0;x\\x07/)
+        assert.match((await mkr(['hosts', '-f', tmpl])).stdout, /evil\u001b\]0;x\u0007/)
+      } finally {
+        sb.store.hosts.delete(id)
+      }
+    })
+  })
+
   it('hosts piped: mkr-shaped JSON of working and standby hosts (the API default)', async () => {
     const r = await mkr(['hosts'])
     assert.equal(r.code, 0, r.stderr)
