@@ -126,4 +126,50 @@ command = ["sh", "-c", ${JSON.stringify(remedy)}]
     const state = JSON.parse(readFileSync(join(dir, 'state', 'mkr', 'runbook', 'alerts', `${id}.json`), 'utf8'))
     assert.equal(state.rules.backup.remedies.length, 1)
   })
+
+  it('serve: a failing job opens an alert, the sandbox posts its webhook, the receiver fills the memo; a wrong token runs nothing; SIGTERM exits 0', async () => {
+    const token = 'e2e-token-0123456789abcdef'
+    const serve = spawn(process.execPath, [BIN, 'runbook', 'serve', file(RB()), '--listen', '127.0.0.1:0'], {
+      env: {...env, MKR_RUNBOOK_TOKEN: token},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    serve.stderr.on('data', (d) => (stderr += d))
+    const closed = new Promise<number | null>((r) => serve.on('close', (c) => r(c)))
+    try {
+      let port = 0
+      for (let i = 0; i < 500 && !port; i++) {
+        port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr)?.[1] ?? 0)
+        if (!port) await new Promise((r) => setTimeout(r, 20))
+      }
+      assert.ok(port, stderr)
+      // a channel with the wrong token first: its webhook must be refused and run nothing
+      sb.store.addRecord(sb.store.channels, {name: 'wrong', type: 'webhook', url: `http://127.0.0.1:${port}/?token=nope-nope-nope-nope`, events: ['alert'], enabledGraphImage: false, suspendedAt: null})
+      let r = await runMkr(['wrap', '-n', 'backup', '-H', hostId, '--', 'false'], {env})
+      assert.equal(r.code, 1, r.stderr)
+      await sb.webhooksSettled()
+      assert.match(stderr, /wrong or missing token \(401\)/)
+      const id = alerts()[0].id
+      assert.equal(sb.store.alerts.get(id)!.memo ?? '', '')
+      // the right token: the job recovers (the alert closes), fails again, and the new alert is handled
+      for (const c of sb.store.channels.values()) c.url = `http://127.0.0.1:${port}/hook?token=${token}`
+      assert.equal((await runMkr(['wrap', '-a', '-n', 'backup', '-H', hostId, '--', 'true'], {env})).code, 0)
+      r = await runMkr(['wrap', '-a', '-n', 'backup', '-H', hostId, '--', 'false'], {env})
+      assert.equal(r.code, 1, r.stderr)
+      await sb.webhooksSettled()
+      const open = alerts().filter((a) => a.status !== 'OK')
+      assert.equal(open.length, 1)
+      const id2 = open[0].id
+      assert.notEqual(id2, id)
+      for (let i = 0; i < 500 && !/finished: exit 0/.test(sb.store.alerts.get(id2)!.memo ?? ''); i++) await new Promise((r) => setTimeout(r, 20))
+      const memo = sb.store.alerts.get(id2)!.memo ?? ''
+      assert.match(memo, new RegExp(`host=batch01 alert=${id2}`), stderr)
+      assert.equal(sb.store.alerts.get(id)!.memo ?? '', '', 'the alert whose webhook was refused stays untouched')
+      assert.match(memo, /finished: exit 0 in [\d.]+s\nrestarted/)
+      assert.doesNotMatch(stderr, new RegExp(token), 'the token is never logged')
+    } finally {
+      serve.kill('SIGTERM')
+    }
+    assert.equal(await closed, 0, stderr)
+  })
 })
