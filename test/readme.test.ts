@@ -4,7 +4,7 @@
 // test are listed in SKIP with the reason. Needs `node scripts/build.js` first, like test/e2e.
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
-import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {SEED_IDS} from '../src/sandbox/seed.js'
 import {startSandbox, type Sandbox} from '../src/sandbox/server.js'
@@ -28,13 +28,24 @@ const SKIP: Record<string, string> = {
   'source <(mkr completion zsh)': 'a zsh script: the examples run in bash (test/cli/completion.test.ts checks its text)',
   'mkr completion fish > ~/.config/fish/completions/mkr.fish': "writes into the user's fish config (test/cli/completion.test.ts checks the script)",
   '$ mkr monitors pul': 'shown with its output: a usage error on purpose (test/e2e/cli.test.ts checks it)',
+  'MKR_RUNBOOK_TOKEN=$(openssl rand -hex 16) mkr runbook serve examples/runbook.toml --listen 127.0.0.1:8080':
+    'a webhook receiver that runs until stopped, on a fixed port (test/e2e/runbook.test.ts tests serve)',
+  'CRITICAL on db01 · backup · handled by mkr runbook (rule "nightly backup") at 2026-12-02T11:48:26.518Z':
+    'a line of the memo shown in a ```text block (output, not a command)',
 }
 
 /** Examples documented to exit with another code than 0. */
 const EXPECTED_CODE: Record<string, number> = {
   // "becomes a check alert": the job exits 2 and wrap exits with the job's code
   "mkr wrap -n nightly-backup -H \"$(mkr hosts | jq -r '.[0].id')\" -- sh -c 'exit 2'": 2,
+  // the webhook loop's failing job: wrap exits with the job's code
+  "mkr wrap -a -n nightly-backup -H 2eQGDXqtoXs -- sh -c 'exit 2'": 2,
 }
+
+/** The memo of the seeded CRITICAL check alert `backup` on db01, which examples/runbook.toml's first rule handles. */
+const backupMemo = (sb: Sandbox) => sb.store.alerts.get(SEED_IDS.checkAlert)!.memo ?? ''
+const RUNBOOK_SECTION = '<!-- mkr:runbook:nightly-backup -->'
+const REMEDY_OUTPUT = 'rerunning the backup on db01' // what the example file's remedy prints
 
 /** Extra checks after an example ran, on the sandbox it ran against. */
 const CHECK_AFTER: Record<string, (sb: Sandbox) => void> = {
@@ -51,6 +62,54 @@ const CHECK_AFTER: Record<string, (sb: Sandbox) => void> = {
   },
   'mkr alerts close 2wpLU5fBXbG -r "fixed by restart"': (sb) => {
     assert.equal(sb.store.alerts.get(SEED_IDS.cpuAlert)!.status, 'OK')
+  },
+  'mkr create -R demo:web --st standby --customIdentifier i-0abc123 --memo "spare" web03': (sb) => {
+    const created = [...sb.store.hosts.values()].filter((h) => h.name === 'web03')
+    assert.equal(created.length, 1)
+    const h = created[0]
+    assert.equal(h.status, 'standby')
+    assert.deepEqual(h.roleFullnames, ['demo:web'])
+    assert.equal(h.customIdentifier, 'i-0abc123')
+    assert.equal(h.memo, 'spare')
+  },
+  'mkr update --st maintenance 2eQGDXqtoXs 2eQGEaLxibb': (sb) => {
+    assert.equal(sb.store.hosts.get(SEED_IDS.web01)!.status, 'maintenance')
+    assert.equal(sb.store.hosts.get(SEED_IDS.web02)!.status, 'maintenance')
+  },
+  // name and display name change; what update is not given (roles, custom identifier) is kept
+  'mkr update -n web01-new --displayName "Web One" 2eQGDXqtoXs': (sb) => {
+    const h = sb.store.hosts.get(SEED_IDS.web01)!
+    assert.equal(h.name, 'web01-new')
+    assert.equal(h.displayName, 'Web One')
+    assert.deepEqual(h.roleFullnames, ['demo:web'])
+    assert.equal(h.customIdentifier, 'i-0a1b2c3d4e5f60001')
+  },
+  'mkr update -R demo:db 2eQGDXqtoXs': (sb) => {
+    assert.deepEqual(sb.store.hosts.get(SEED_IDS.web01)!.roleFullnames, ['demo:db', 'demo:web'])
+  },
+  'mkr update -o -R demo:db 2eQGDXqtoXs': (sb) => {
+    assert.deepEqual(sb.store.hosts.get(SEED_IDS.web01)!.roleFullnames, ['demo:db'])
+  },
+  // retires web02, and only it
+  'mkr retire --force 2eQGEaLxibb': (sb) => {
+    assert.equal(sb.store.hosts.get(SEED_IDS.web02)!.isRetired, true)
+    assert.equal(sb.store.hosts.get(SEED_IDS.web01)!.isRetired, false)
+  },
+  // --dry-run: nothing is written
+  'mkr runbook run examples/runbook.toml --once --dry-run': (sb) => {
+    assert.ok(!backupMemo(sb).includes(RUNBOOK_SECTION), backupMemo(sb))
+  },
+  'mkr runbook run examples/runbook.toml --once --no-remedy': (sb) => {
+    assert.ok(backupMemo(sb).includes(RUNBOOK_SECTION), backupMemo(sb))
+    assert.ok(backupMemo(sb).includes('owner: @db-oncall'), backupMemo(sb))
+    assert.ok(!backupMemo(sb).includes(REMEDY_OUTPUT), backupMemo(sb))
+  },
+  'mkr runbook run examples/runbook.toml --once': (sb) => {
+    assert.ok(backupMemo(sb).includes(RUNBOOK_SECTION), backupMemo(sb))
+    assert.ok(backupMemo(sb).includes(REMEDY_OUTPUT), backupMemo(sb))
+  },
+  'mkr runbook run examples/runbook.toml --alert 2ust8jNxFH3': (sb) => {
+    assert.ok(backupMemo(sb).includes(REMEDY_OUTPUT), backupMemo(sb))
   },
 }
 
@@ -149,6 +208,8 @@ describe('README examples run against the sandbox', () => {
         const [line, i] = next
         const home = join(tmp.path, `home-${i}`)
         mkdirSync(home)
+        // examples name repository files relative to the cwd (`mkr runbook check examples/runbook.toml`)
+        cpSync(join(ROOT, 'examples'), join(home, 'examples'), {recursive: true})
         const sb = await startSandbox({port: 0})
         try {
           outcomes.set(line, {...(await runExample(line, sb, shimDir, home)), sb})

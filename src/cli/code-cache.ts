@@ -11,11 +11,12 @@
 // - written to a temporary file and renamed (concurrent cron jobs), only into a directory of ours,
 //   and read only from a file we own; any failure only means running without a cache;
 // - MKR_NO_CODE_CACHE=1 turns it off.
-import {closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {Script} from 'node:vm'
+import {ensureDir} from '../files.js'
 
 /** The directory for code caches, or undefined when there is none to use. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -69,7 +70,7 @@ function readOwn(file: string): Buffer | undefined {
 
 function writeCache(dir: string, name: string, data: Buffer): void {
   try {
-    mkdirSync(dir, {recursive: true, mode: 0o700})
+    ensureDir(dir) // bounded: Node's recursive mkdir never returns on a path like /proc/nope/mkr
     const st = statSync(dir)
     if (!st.isDirectory() || (ownUid !== undefined && st.uid !== ownUid)) return
     const tmp = join(dir, `.${name}.${process.pid}.tmp`)

@@ -1,11 +1,11 @@
 // `mkr retire [HOSTID...]`: retiring is irreversible, so every host is read first (an unknown id stops
-// the command before anything is retired), the hosts are shown by id and name, and retiring needs a
-// "yes" at a terminal or --force. Without a terminal there is nobody to ask: without --force that is a
-// usage error naming --force (mkr retires anyway). One host goes through the single endpoint, more
+// the command before anything is retired), the hosts are shown by id and name, and at a terminal
+// retiring needs a "yes" (or --force). Without a terminal it retires without asking, as mkr does
+// (termination scripts rely on it), naming each host. One host goes through the single endpoint, more
 // through the bulk one in chunks of 30; a failure part-way names the hosts retired and not retired.
 import type {ApiClient} from '../api/client.js'
 import {BULK_LIMIT, getHosts, retireHosts, type Host} from '../api/hosts.js'
-import {CliError, UsageError} from '../errors.js'
+import {CliError} from '../errors.js'
 import {failureOutcome} from '../monitors/plan.js'
 import type {IOStreams} from '../output/iostreams.js'
 import {escapeControl} from '../output/sanitize.js'
