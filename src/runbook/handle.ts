@@ -179,7 +179,7 @@ class Section {
     if (rule.doc) this.parts.push(`runbook: ${rule.doc}`)
     const where = c.host ? ` on ${c.host.name}` : ''
     this.parts.push(
-      `${c.alert.status}${where} · ${c.monitor.name || c.monitor.id} · handled by mkr runbook (rule "${rule.name}") at ${new Date(now).toISOString().replace('.000', '')}`,
+      `${c.alert.status}${where} · ${c.monitor.name || c.monitor.id} · handled by mkr runbook (rule "${rule.name}") at ${new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
     )
   }
   add(text: string): void {
