@@ -25,7 +25,11 @@ Run those in another shell (or redirect them to a file and source it), then use 
 Faults (--fault, repeatable) make matching requests fail, for trying retries and timeouts:
   [METHOD ]PATH=ACTION
 PATH is an exact path, a prefix ending in '*', or '*' for every API route. ACTION is a status code (503), drop (close the connection without an answer) or delay:MS; add xN to apply it N times only (503x3, dropx2, delay:2000x1).
-Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports, GET requests, GET state, POST/DELETE faults.`
+Monitors evaluate posted metrics into alerts (host metric, service metric and connectivity monitors; check monitors from check reports), right after each metric post and once a sandbox minute; alerts reach webhook channels. --speed N runs the sandbox clock N times faster, so "5 minutes above the threshold" or "no data for 10 minutes" takes 5 or 10 seconds at --speed 60.
+
+With --data the state is saved atomically at most every 200 ms after a change, and on Ctrl-C / SIGTERM (so every answered write is kept; a kill -9 can lose the last 200 ms).
+
+Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports, GET requests, GET state, POST/DELETE faults, GET webhooks, POST evaluate (evaluate every monitor now), GET clock.`
 
   static examples = [
     '<%= config.bin %> sandbox',
@@ -33,15 +37,17 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     'eval "$(<%= config.bin %> sandbox --detach)"; <%= config.bin %> hosts; kill $MKR_SANDBOX_PID',
     `<%= config.bin %> sandbox --fault 'POST /api/v0/monitoring/checks/report=503x2' --fault '/api/v0/alerts*=delay:2000'`,
     '<%= config.bin %> sandbox --no-seed --hosts 10000',
+    '<%= config.bin %> sandbox --speed 60',
   ]
 
   static flags = {
     port: Flags.integer({char: 'p', description: 'port to listen on (0 = any free port)', default: 0, min: 0, max: 65535}),
-    data: Flags.string({description: 'JSON file to load the state from (if it exists) and save it to after every change'}),
+    data: Flags.string({description: 'JSON file to load the state from (if it exists) and save it to after changes (at most every 200 ms, and on stop)'}),
     hosts: Flags.integer({description: 'extra generated hosts (host-00001, ...)', default: 0, min: 0, max: 1_000_000}),
     'api-key': Flags.string({description: 'API key to accept', default: 'sandbox'}),
     seed: Flags.boolean({description: 'start with demo services, hosts, monitors and alerts', default: true, allowNo: true}),
     fault: Flags.string({description: `inject a fault: ${FAULT_SYNTAX}`, multiple: true}),
+    speed: Flags.integer({description: 'run the sandbox clock N times faster (metric windows, connectivity, retention)', default: 1, min: 1, max: 86_400}),
     detach: Flags.boolean({char: 'd', description: 'run in the background; also print MKR_SANDBOX_PID (stop it with kill)'}),
   }
 
@@ -69,7 +75,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     const {startSandbox} = await import('../sandbox/server.js')
     let sb: Awaited<ReturnType<typeof startSandbox>>
     try {
-      sb = await startSandbox({port: f.port, apiKey, readOnlyApiKey: READ_ONLY_KEY, dataFile: f.data, seed: f.seed, seedHosts: f.hosts, faults})
+      sb = await startSandbox({port: f.port, apiKey, readOnlyApiKey: READ_ONLY_KEY, dataFile: f.data, seed: f.seed, seedHosts: f.hosts, faults, speed: f.speed})
     } catch (error) {
       const e = error as NodeJS.ErrnoException
       if (e.code === 'EADDRINUSE')
@@ -83,7 +89,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     const hosts = sb.store.listHosts({statuses: ['working', 'standby', 'maintenance', 'poweroff']}).length
     this.info(
       `mkr sandbox: Mackerel API on ${sb.url} with ${hosts} hosts (key ${sb.apiKey}, read-only key ${READ_ONLY_KEY}; ` +
-        `${f.data ? `saved to ${f.data}` : 'in memory'}${faults.length ? `; ${faults.length} fault(s)` : ''}). Stop with Ctrl-C.`,
+        `${f.data ? `saved to ${f.data}` : 'in memory'}${f.speed > 1 ? `; clock ${f.speed}× faster` : ''}${faults.length ? `; ${faults.length} fault(s)` : ''}). Stop with Ctrl-C.`,
     )
 
     await new Promise<void>((resolve) => {

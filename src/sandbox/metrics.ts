@@ -85,6 +85,37 @@ export class MetricSeriesStore {
     return {time: s.times[n - 1], value: s.values[n - 1]}
   }
 
+  /** The metric names stored for an owner. */
+  names(owner: string): string[] {
+    return [...(this.owners.get(owner)?.keys() ?? [])]
+  }
+
+  /** The time of the newest point ever kept (even past the retention window), for "no data" checks. */
+  lastTime(owner: string, name: string): number | undefined {
+    const s = this.owners.get(owner)?.get(name)
+    return s && s.times.length > 0 ? s.times[s.times.length - 1] : undefined
+  }
+
+  /** The average of the points with time > from (inside the retention window); undefined when none. */
+  averageSince(owner: string, name: string, from: number, now: number): number | undefined {
+    const s = this.owners.get(owner)?.get(name)
+    if (!s) return undefined
+    let sum = 0
+    let n = 0
+    for (let i = lowerBound(s.times, Math.max(from + 1, now - this.retentionS)); i < s.times.length; i++, n++) sum += s.values[i]
+    return n > 0 ? sum / n : undefined
+  }
+
+  /** The average of the newest `count` points (fewer when fewer exist) inside the retention window. */
+  averageLatest(owner: string, name: string, count: number, now: number): number | undefined {
+    const s = this.owners.get(owner)?.get(name)
+    if (!s) return undefined
+    const lo = Math.max(s.times.length - count, lowerBound(s.times, now - this.retentionS))
+    let sum = 0
+    for (let i = lo; i < s.times.length; i++) sum += s.values[i]
+    return s.times.length > lo ? sum / (s.times.length - lo) : undefined
+  }
+
   deleteOwner(owner: string): void {
     this.owners.delete(owner)
   }

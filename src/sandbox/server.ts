@@ -1,13 +1,18 @@
 // The sandbox server: an in-memory Mackerel-compatible API on 127.0.0.1 (reference/mackerel-api.md),
 // with control routes under /_sandbox/ for tests (received reports, request log, faults, state, webhook
-// deliveries). Alert changes in the store are sent to webhook channels (webhooks.ts) after the answer.
+// deliveries, monitor evaluation, clock). Alert changes in the store are sent to webhook channels
+// (webhooks.ts) after the answer. Monitors are evaluated (evaluate.ts) after every metric post and on
+// a timer; the clock can run faster than real time (`speed`, clock.ts).
 // Order per request: control route? -> fault? -> API key (401) -> route (404/405) -> write
-// permission (403) -> JSON body (400) -> handler -> 200 JSON; then persist after a successful write.
+// permission (403) -> JSON body (400) -> handler -> 200 JSON; then a successful write marks the
+// store dirty for the batched save (persist.ts).
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import {checkFault, Faults, type FaultSpec} from './faults.js'
 import {HttpError, parseJsonBody, readBody, sendError, sendJson, sendRaw, errorBody, type Ctx} from './http.js'
-import {loadStore, saveStore} from './persist.js'
+import {evaluationIntervalMs, scaledClock} from './clock.js'
+import {CONNECTIVITY_TIMEOUT_S, MonitorEvaluator, type EvaluationResult} from './evaluate.js'
+import {loadStore, Persister} from './persist.js'
 import {Router} from './router.js'
 import {registerAlerts} from './routes/alerts.js'
 import {registerAnnotations} from './routes/annotations.js'
@@ -29,6 +34,7 @@ import {Store} from './store.js'
 import {WebhookSender, type WebhookDelivery} from './webhooks.js'
 
 export type {FaultSpec} from './faults.js'
+export type {EvaluationResult} from './evaluate.js'
 export type {WebhookDelivery} from './webhooks.js'
 export type {ReceivedReport} from './routes/checks.js'
 export {Store} from './store.js'
@@ -40,8 +46,11 @@ export interface SandboxOptions {
   apiKey?: string
   /** default 'sandbox-readonly': 403 on writes */
   readOnlyApiKey?: string
-  /** load the store from this JSON file if present; save it atomically after every write */
+  /** load the store from this JSON file if present; save it atomically after writes (batched, see
+   * persist.ts) and on close */
   dataFile?: string
+  /** shortest time between two saves of dataFile, real ms (default 200) */
+  saveIntervalMs?: number
   /** demo data on a fresh store; default true */
   seed?: boolean
   /** extra generated hosts, e.g. 10000 for benchmarks */
@@ -49,6 +58,13 @@ export interface SandboxOptions {
   faults?: FaultSpec[]
   /** the clock in epoch ms, for tests */
   now?: () => number
+  /** run the clock this many times faster than `now` (default 1) */
+  speed?: number
+  /** evaluate every monitor this often (real ms); 0 = only after posts and on demand. Default: once a
+   * sandbox minute, within 100 ms .. 10 s (clock.ts) */
+  evaluateEveryMs?: number
+  /** seconds (sandbox time) without a metric post before connectivity alerts; default 600 */
+  connectivityTimeoutS?: number
   /** alert webhooks: per-attempt timeout (default 5000 ms), retries after a network error, 429 or 5xx
    * (default 2) and the delay before the first retry (default 1000 ms, doubled for each next one) */
   webhookTimeoutMs?: number
@@ -83,6 +99,13 @@ export interface Sandbox {
   webhooks(): WebhookDelivery[]
   /** resolves once no webhook delivery is pending */
   webhooksSettled(): Promise<void>
+  /** evaluates every monitor now (what the timer does) */
+  evaluate(): EvaluationResult
+  /** the sandbox clock, epoch ms */
+  now(): number
+  /** with dataFile: saves now if anything changed */
+  save(): void
+  /** stops serving, saves the data file one last time */
   close(): Promise<void>
 }
 
@@ -90,21 +113,30 @@ export interface Sandbox {
 const REQUEST_LOG_MAX = 10_000
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const clock = opts.now ?? Date.now
+  const speed = opts.speed ?? 1
+  const clock = scaledClock(opts.now ?? Date.now, speed)
   const apiKey = opts.apiKey ?? 'sandbox'
   const readOnlyKey = opts.readOnlyApiKey ?? 'sandbox-readonly'
   let store = opts.dataFile ? loadStore(opts.dataFile, clock) : undefined
+  const fresh = store === undefined
   if (!store) {
     store = new Store(clock)
     if (opts.seed ?? true) seedDemo(store)
     if (opts.seedHosts) seedHosts(store, opts.seedHosts)
-    if (opts.dataFile) saveStore(store, opts.dataFile)
   }
   const st = store
+  const log = opts.log ?? ((line: string) => void process.stderr.write(line + '\n'))
+  const persister = opts.dataFile ? new Persister(st, opts.dataFile, log, opts.saveIntervalMs) : undefined
+  const evaluator = new MonitorEvaluator(st, opts.connectivityTimeoutS ?? CONNECTIVITY_TIMEOUT_S)
+  const evaluate = (): EvaluationResult => {
+    const r = evaluator.evaluateAll()
+    if (r.changed > 0) persister?.markDirty()
+    return r
+  }
   const faults = new Faults()
   for (const f of opts.faults ?? []) faults.add(f)
   const received: ReceivedReport[] = []
-  let log: RequestLogEntry[] = []
+  let requestLog: RequestLogEntry[] = []
   const timers = new Set<NodeJS.Timeout>()
   let baseUrl = ''
   const webhooks = new WebhookSender(st, () => baseUrl, clock, {
@@ -134,8 +166,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const control = new Router()
   control.get('/_sandbox/reports', () => received)
   control.delete('/_sandbox/reports', () => ((received.length = 0), {success: true}))
-  control.get('/_sandbox/requests', () => log)
-  control.delete('/_sandbox/requests', () => ((log = []), {success: true}))
+  control.get('/_sandbox/requests', () => requestLog)
+  control.delete('/_sandbox/requests', () => ((requestLog = []), {success: true}))
   control.get('/_sandbox/faults', () => faults.active())
   control.post('/_sandbox/faults', ({body}) => {
     const list = Array.isArray(body) ? body : [body]
@@ -156,6 +188,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return webhooks.deliveries()
   })
   control.delete('/_sandbox/webhooks', () => (webhooks.clear(), {success: true}))
+  // one evaluation of every monitor at the current sandbox time (tests: instead of waiting for the timer)
+  control.post('/_sandbox/evaluate', () => ({...evaluate(), now: st.now()}))
+  control.get('/_sandbox/clock', () => ({now: st.now(), speed}))
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -164,8 +199,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     })
 
   function record(req: IncomingMessage, path: string, query: string, status: number): void {
-    log.push({method: req.method ?? '', path, query, status, time: clock()})
-    if (log.length > REQUEST_LOG_MAX) log.splice(0, log.length - REQUEST_LOG_MAX)
+    requestLog.push({method: req.method ?? '', path, query, status, time: clock()})
+    if (requestLog.length > REQUEST_LOG_MAX) requestLog.splice(0, requestLog.length - REQUEST_LOG_MAX)
   }
 
   async function dispatch(router: Router, req: IncomingMessage, res: ServerResponse, path: string, url: URL, isApi: boolean): Promise<number> {
@@ -201,7 +236,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         Object.defineProperty(ctx, 'body', {enumerable: true, get: () => (parsed ??= {value: parseJsonBody(text)}).value})
         const result = await handler(ctx)
         sendJson(res, 200, result)
-        if (isApi && method !== 'GET' && opts.dataFile) saveStore(st, opts.dataFile)
+        if (isApi && method !== 'GET') persister?.markDirty()
         return 200
       } catch (error) {
         if (error instanceof HttpError) return reply(error.status, error.message)
@@ -259,6 +294,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const port = (server.address() as {port: number}).port
   baseUrl = `http://127.0.0.1:${port}`
   st.alertListener = (a, trigger) => webhooks.alertChanged(a, trigger)
+  st.metricsListener = (kind, owners) => evaluator.afterPost(kind, owners)
+  const every = opts.evaluateEveryMs ?? evaluationIntervalMs(speed)
+  const evalTimer = every > 0 ? setInterval(evaluate, every) : undefined
+  evalTimer?.unref()
+  // a new data file is written soon after start, not before the first answer
+  if (fresh) persister?.markDirty()
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -268,17 +309,24 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     addFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     reports: () => received,
-    requests: () => log,
+    requests: () => requestLog,
     webhooks: () => webhooks.deliveries(),
     webhooksSettled: () => webhooks.settled(),
+    evaluate,
+    now: clock,
+    save: () => persister?.flush(),
     close: () =>
       new Promise<void>((resolve) => {
         st.alertListener = undefined
+        st.metricsListener = undefined
+        if (evalTimer) clearInterval(evalTimer)
         webhooks.close()
         for (const t of timers) clearTimeout(t)
         timers.clear()
         server.close(() => resolve())
         for (const s of sockets) s.destroy()
+        // after the last request: every answered write is in the file
+        persister?.close()
       }),
   }
 }

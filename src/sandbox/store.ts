@@ -176,6 +176,9 @@ export interface MetadataEntry {
 /** What changed on an alert, for notifications: `trigger` is the alert log trigger (monitoring, manual, ...). */
 export type AlertListener = (a: Alert, trigger: string) => void
 
+/** Metrics were just stored: host ids (`POST /tsdb`) or one service name (`POST /services/<s>/tsdb`). */
+export type MetricsListener = (kind: 'host' | 'service', owners: string[]) => void
+
 export interface HostFilter {
   service?: string
   roles?: string[]
@@ -204,6 +207,8 @@ export interface Snapshot {
   hostMetrics?: MetricsSnapshot
   /** posted service metrics by service name */
   serviceMetrics?: MetricsSnapshot
+  /** host id -> when (epoch s, sandbox clock) it last posted metrics: what connectivity monitors watch */
+  hostLastPost?: Record<string, number>
   // the collections below are absent in files written before they existed
   channels?: Rec[]
   notificationGroups?: Rec[]
@@ -248,8 +253,14 @@ export class Store {
   readonly graphDefs = new Map<string, Obj & {name: string}>()
   /** metadata by owner (`host\t<id>`, ...), then namespace */
   readonly metadata = new Map<string, Map<string, MetadataEntry>>()
+  /** host id -> when (epoch s) its last metric post arrived; only hosts that ever posted are here */
+  readonly hostLastPost = new Map<string, number>()
   /** called after an alert opens, changes status or closes (the server sends webhooks from it) */
   alertListener?: AlertListener
+  /** called after metrics are stored (the server evaluates monitors from it) */
+  metricsListener?: MetricsListener
+  /** open alerts by `monitorId\thostId`, oldest first: monitor evaluation looks one up per host and monitor */
+  private readonly openIndex = new Map<string, Alert[]>()
   /** every id ever handed out, so no two objects share one */
   private readonly ids = new Set<string>()
 
@@ -471,6 +482,7 @@ export class Store {
     }
     this.ids.add(a.id)
     this.alerts.set(a.id, a)
+    if (a.status !== 'OK') this.indexOpen(a)
     this.alertLogs.set(a.id, [])
     this.addAlertLog(a, {status: a.status === 'OK' ? 'WARNING' : a.status, createdAt: a.openedAt})
     if (a.status === 'OK') this.addAlertLog(a, {status: 'OK', trigger: a.reason ? 'manual' : 'monitoring', createdAt: a.closedAt ?? now})
@@ -489,7 +501,10 @@ export class Store {
     if (a.status === status || a.closedAt !== undefined) return
     const now = this.now()
     a.status = status
-    if (status === 'OK') a.closedAt = now
+    if (status === 'OK') {
+      a.closedAt = now
+      this.unindexOpen(a)
+    }
     this.addAlertLog(a, {status, trigger: extra.trigger ?? 'monitoring', createdAt: now})
     this.alertChanged(a, extra.trigger ?? 'monitoring')
   }
@@ -543,6 +558,7 @@ export class Store {
     a.status = 'OK'
     if (reason !== undefined) a.reason = reason
     a.closedAt = this.now()
+    this.unindexOpen(a)
     this.addAlertLog(a, {status: 'OK', trigger, createdAt: a.closedAt})
     this.alertChanged(a, trigger)
     return a
@@ -624,9 +640,41 @@ export class Store {
     return true
   }
 
+  /** The oldest open alert of a monitor for a host (hostId undefined: for a monitor without hosts). */
   openAlertFor(monitorId: string, hostId?: string): Alert | undefined {
-    for (const a of this.alerts.values()) if (a.monitorId === monitorId && a.hostId === hostId && a.status !== 'OK') return a
-    return undefined
+    return this.openIndex.get(`${monitorId}\t${hostId ?? ''}`)?.[0]
+  }
+
+  private indexOpen(a: Alert): void {
+    const key = `${a.monitorId}\t${a.hostId ?? ''}`
+    const list = this.openIndex.get(key)
+    if (list) list.push(a)
+    else this.openIndex.set(key, [a])
+  }
+
+  private unindexOpen(a: Alert): void {
+    const key = `${a.monitorId}\t${a.hostId ?? ''}`
+    const list = this.openIndex.get(key)
+    if (!list) return
+    const rest = list.filter((x) => x !== a)
+    if (rest.length > 0) this.openIndex.set(key, rest)
+    else this.openIndex.delete(key)
+  }
+
+  /** Records that a host just posted metrics (sandbox time), for connectivity monitors. */
+  noteHostPost(hostId: string): void {
+    this.hostLastPost.set(hostId, this.now())
+  }
+
+  /** Tells the listener (monitor evaluation) that metrics were stored. */
+  metricsPosted(kind: 'host' | 'service', owners: string[]): void {
+    if (!this.metricsListener || owners.length === 0) return
+    try {
+      this.metricsListener(kind, owners)
+    } catch (error) {
+      // evaluation problems must never fail the post that triggered them
+      process.stderr.write(`mkr sandbox: monitor evaluation failed: ${(error as Error).stack}\n`)
+    }
   }
 
   // ---- simple collections (channels, downtimes, dashboards, ...) ----
@@ -696,6 +744,7 @@ export class Store {
       checkStates: [...this.checkStates.values()],
       hostMetrics: this.hostMetrics.toJSON(),
       serviceMetrics: this.serviceMetrics.toJSON(),
+      hostLastPost: Object.fromEntries(this.hostLastPost),
       channels: [...this.channels.values()],
       notificationGroups: [...this.notificationGroups.values()],
       downtimes: [...this.downtimes.values()],
@@ -729,6 +778,7 @@ export class Store {
     for (const a of d.alerts ?? []) {
       s.alerts.set(a.id, a)
       s.ids.add(a.id)
+      if (a.status !== 'OK') s.indexOpen(a)
     }
     for (const [id, logs] of Object.entries(d.alertLogs ?? {})) {
       s.alertLogs.set(id, logs)
@@ -742,6 +792,7 @@ export class Store {
     for (const c of d.checkStates ?? []) s.checkStates.set(`${c.hostId}\t${c.name}`, c)
     s.hostMetrics.load(d.hostMetrics)
     s.serviceMetrics.load(d.serviceMetrics)
+    for (const [id, t] of Object.entries(d.hostLastPost ?? {})) if (typeof t === 'number') s.hostLastPost.set(id, t)
     const load = (map: Map<string, Rec>, list: Rec[] | undefined) => {
       for (const r of list ?? []) s.addRecord(map, r)
     }

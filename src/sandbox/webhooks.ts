@@ -86,6 +86,8 @@ export class WebhookSender {
     if (this.closed) return
     // a muted monitor still opens alerts, but sends no notifications (reference/mackerel-api.md §3.0)
     if (this.store.monitors.get(a.monitorId)?.isMute === true) return
+    // standby hosts are monitored, but their alerts notify no one (https://mackerel.io/docs/entry/howto/alerts)
+    if (a.hostId !== undefined && this.store.getHost(a.hostId)?.status === 'standby') return
     const channels = [...this.store.channels.values()].filter(
       (c) => c.type === 'webhook' && Array.isArray(c.events) && c.events.includes('alert') && !c.suspendedAt,
     )

@@ -1,6 +1,9 @@
 // `mkr sandbox` as a user runs it: the built CLI (bin/run.js over dist/, `npm run build` first).
 import assert from 'node:assert/strict'
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {call} from './helpers.js'
 
@@ -105,6 +108,38 @@ describe('mkr sandbox (process)', function () {
     const done = exited(s.child)
     s.child.kill('SIGINT')
     assert.equal(await done, 0)
+  })
+
+  it('--data: a write answered just before SIGTERM is in the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkr-sandbox-cmd-'))
+    try {
+      const file = join(dir, 'state.json')
+      const s = await start(['--no-seed', '--data', file, '-q'], true)
+      const created = await call({url: s.url}, 'POST', '/api/v0/hosts', {name: 'last-write', meta: {}}, s.key)
+      assert.equal(created.status, 200)
+      const done = exited(s.child)
+      s.child.kill('SIGTERM')
+      assert.equal(await done, 0)
+      const saved = JSON.parse(readFileSync(file, 'utf8'))
+      assert.ok(saved.hosts.some((h: any) => h.id === created.body.id && h.name === 'last-write'))
+      assert.deepEqual(readdirSync(dir), ['state.json'])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('--speed N runs the sandbox clock N times faster', async () => {
+    const s = await start(['--no-seed', '--speed', '3600', '-q'], true)
+    const a = (await call({url: s.url}, 'GET', '/_sandbox/clock', undefined, null)).body
+    assert.equal(a.speed, 3600)
+    await new Promise((r) => setTimeout(r, 1100))
+    const b = (await call({url: s.url}, 'GET', '/_sandbox/clock', undefined, null)).body
+    // a real second or more: an hour or more of sandbox time (a lower bound only, never a speed limit)
+    assert.ok(b.now - a.now >= 3600, `${b.now - a.now}`)
+    for (const bad of ['0', '-1', 'fast']) {
+      const r = spawnSync(process.execPath, [RUN, 'sandbox', '--speed', bad], {env, encoding: 'utf8', timeout: 10_000})
+      assert.equal(r.status, 2, `--speed ${bad}: ${r.stderr}`)
+    }
   })
 
   it('bad flag values are usage errors (exit 2, one mkr: line)', () => {

@@ -188,6 +188,45 @@ describe('sandbox: faults, control routes, persistence', () => {
       }
     })
 
+    it('batches saves: writes inside the interval reach the file together, and close() saves the rest', async () => {
+      const file = join(dir, 'state.json')
+      const a = await startSandbox({dataFile: file, seed: false, saveIntervalMs: 60_000, evaluateEveryMs: 0})
+      const onDisk = () => JSON.parse(readFileSync(file, 'utf8')).hosts.map((h: any) => h.name)
+      try {
+        // a new file is written right after start (not before the first answer)
+        for (let i = 0; i < 200 && !readdirSync(dir).includes('state.json'); i++) await new Promise((r) => setTimeout(r, 5))
+        assert.deepEqual(onDisk(), [])
+        for (const name of ['a', 'b', 'c']) assert.equal((await call(a, 'POST', '/api/v0/hosts', {name, meta: {}})).status, 200)
+        assert.deepEqual(onDisk(), [], 'no save within the interval')
+        a.save()
+        assert.deepEqual(onDisk(), ['a', 'b', 'c'])
+        await call(a, 'POST', '/api/v0/hosts', {name: 'd', meta: {}})
+      } finally {
+        await a.close()
+      }
+      assert.deepEqual(onDisk(), ['a', 'b', 'c', 'd'], 'close() saves the last answered write')
+      assert.deepEqual(readdirSync(dir), ['state.json'], 'no temp file left')
+    })
+
+    it('alerts opened by monitor evaluation and the hosts connectivity watches survive a restart', async () => {
+      const file = join(dir, 'state.json')
+      const clock = {ms: NOW_S * 1000}
+      const a = await startSandbox({dataFile: file, seed: false, now: () => clock.ms, evaluateEveryMs: 0})
+      const id = (await call(a, 'POST', '/api/v0/hosts', {name: 'h', meta: {}})).body.id
+      const m = (await call(a, 'POST', '/api/v0/monitors', {type: 'host', name: 'x', metric: 'x', operator: '>', critical: 1, duration: 1})).body
+      await call(a, 'POST', '/api/v0/tsdb', [{hostId: id, name: 'x', time: NOW_S, value: 5}])
+      await a.close()
+      const b = await startSandbox({dataFile: file, now: () => clock.ms, evaluateEveryMs: 0})
+      try {
+        assert.equal(b.store.openAlertFor(m.id, id)?.status, 'CRITICAL')
+        assert.equal(b.store.hostLastPost.get(id), NOW_S)
+        await call(b, 'POST', '/api/v0/tsdb', [{hostId: id, name: 'x', time: NOW_S, value: 0}])
+        assert.equal(b.store.openAlertFor(m.id, id), undefined, 'the loaded open alert is found and closed')
+      } finally {
+        await b.close()
+      }
+    })
+
     it('a file that is not a sandbox snapshot is an error', async () => {
       const file = join(dir, 'bad.json')
       writeFileSync(file, '{"hello":1}')

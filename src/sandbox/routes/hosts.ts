@@ -1,5 +1,6 @@
 // §1 Hosts: list, get, get by custom identifier, create, update, status, bulk status, retire,
 // bulk retire, role full names, metric names, monitored statuses.
+import {monitorCoversHost} from '../evaluate.js'
 import {badRequest, notFound, type Ctx} from '../http.js'
 import type {Router} from '../router.js'
 import {HOST_STATUSES, normalizeInterfaces, type HostCheck, type HostInterface, type HostRecord, type HostStatus, type Store} from '../store.js'
@@ -209,14 +210,4 @@ export function registerHosts(r: Router): void {
     }
     return {monitoredStatuses: out}
   })
-}
-
-/** Whether a host monitor's scopes / excludeScopes select this host. */
-function monitorCoversHost(m: Obj, h: HostRecord): boolean {
-  const matches = (scope: unknown) =>
-    typeof scope === 'string' && h.roleFullnames.some((rf) => rf === scope || rf.startsWith(scope + ':'))
-  const scopes = Array.isArray(m.scopes) ? m.scopes : []
-  const exclude = Array.isArray(m.excludeScopes) ? m.excludeScopes : []
-  if (exclude.some(matches)) return false
-  return scopes.length === 0 || scopes.some(matches)
 }

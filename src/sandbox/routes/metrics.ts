@@ -2,6 +2,7 @@
 // metrics, read the latest host values, host and service ranges. Posted names are added to the host's
 // or service's metric names. Storage is bounded: see metrics.ts (1440 points / 24 h per series).
 // A post is validated as a whole before anything is stored: one bad item is a 400 and nothing changes.
+// After a post the monitors of the posting hosts (or the service) are evaluated at once (evaluate.ts).
 import {badRequest, HttpError, notFound, type Ctx} from '../http.js'
 import type {Router} from '../router.js'
 import type {HostRecord} from '../store.js'
@@ -78,6 +79,9 @@ export function registerMetrics(r: Router): void {
     }
     const now = store.now()
     for (const p of points) if (store.hostMetrics.put(p.hostId!, p.name, p.time, p.value, now)) addName(hosts.get(p.hostId!)!.metricNames, p.name)
+    // a post (even of points too old to keep) shows the host is alive; then its monitors are evaluated
+    for (const id of hosts.keys()) store.noteHostPost(id)
+    store.metricsPosted('host', [...hosts.keys()])
     return SUCCESS
   })
 
@@ -95,6 +99,7 @@ export function registerMetrics(r: Router): void {
       throw new HttpError(429, `Too many requests: at most ${SERVICE_TSDB_MAX_PER_MINUTE} service metric posts per minute; post about once a minute and batch values`)
     serviceRate.set(s.name, [minute, count])
     for (const p of points) if (store.serviceMetrics.put(s.name, p.name, p.time, p.value, now)) addName(s.metricNames, p.name)
+    store.metricsPosted('service', [s.name])
     return SUCCESS
   })
 
