@@ -2,12 +2,12 @@
 // (the raw API objects with -v), or what --jq makes of that JSON.
 import type {ApiClient} from '../api/client.js'
 import {listHosts} from '../api/hosts.js'
-import {CliError, UsageError} from '../errors.js'
+import {UsageError} from '../errors.js'
 import type {Palette} from '../output/color.js'
 import {exportData, type OutputOptions} from '../output/export.js'
+import {goTemplate} from '../output/go-format.js'
 import type {IOStreams} from '../output/iostreams.js'
 import {withProgress} from '../output/progress.js'
-import {escapeControlKeepLines} from '../output/sanitize.js'
 import {renderTable} from '../output/table.js'
 import {HOST_COLUMNS, hostTableRows, reduceHost} from './format.js'
 
@@ -24,7 +24,7 @@ export interface HostsOptions extends OutputOptions {
 
 export async function runHosts(opts: HostsOptions, io: IOStreams, client: () => Promise<ApiClient>): Promise<void> {
   if (opts.role?.length && !opts.service) throw new UsageError('--role needs --service', {hint: 'e.g. mkr hosts --service demo --role web'})
-  const template = opts.format === undefined ? undefined : await goTemplate(opts.format, opts.jq)
+  const template = opts.format === undefined ? undefined : await goTemplate(opts.format, opts.jq, 'hosts')
   const api = await client()
   const hosts = await withProgress(io, 'fetching hosts', () =>
     listHosts(api, {name: opts.name, service: opts.service, role: opts.role, status: opts.status}),
@@ -38,33 +38,4 @@ export async function runHosts(opts: HostsOptions, io: IOStreams, client: () => 
     table,
     io,
   )
-}
-
-/**
- * `-f TEMPLATE`, checked before any request: a syntax error or an unknown function is a usage error;
- * `print` runs it over the raw hosts. What the template prints goes out as it is when piped (scripts
- * parse it); on a terminal, control characters from server text are shown escaped.
- */
-export async function goTemplate(format: string, jq: string | undefined) {
-  if (jq !== undefined) throw new UsageError('--format and --jq options are incompatible.')
-  const {checkGoTemplate, renderGoTemplate, GoTemplateError} = await import('../output/gotemplate.js')
-  const {goHosts} = await import('../output/gofields.js')
-  try {
-    checkGoTemplate(format)
-  } catch (error) {
-    if (error instanceof GoTemplateError) throw new UsageError(`--format: ${error.message}`)
-    throw error
-  }
-  return {
-    print(hosts: unknown[], io: IOStreams): void {
-      const safe = (s: string) => (io.stdoutTTY ? escapeControlKeepLines(s) : s)
-      try {
-        io.out(safe(renderGoTemplate(format, goHosts(hosts))))
-      } catch (error) {
-        if (!(error instanceof GoTemplateError)) throw error
-        if (error.output) io.out(safe(error.output)) // Go has printed this much when it fails
-        throw new CliError(`--format: ${error.message}`)
-      }
-    },
-  }
 }

@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {ApiClient, type ClientOptions} from '../../src/api/client.js'
 import type {BaseCommand} from '../../src/base-command.js'
 import Completion from '../../src/commands/completion.js'
+import HelpCommand from '../../src/commands/help.js'
 import AlertsClose from '../../src/commands/alerts/close.js'
 import Alerts from '../../src/commands/alerts/index.js'
 import AlertsList from '../../src/commands/alerts/list.js'
@@ -16,6 +17,13 @@ import AnnotationsCreate from '../../src/commands/annotations/create.js'
 import AnnotationsDelete from '../../src/commands/annotations/delete.js'
 import AnnotationsList from '../../src/commands/annotations/list.js'
 import AnnotationsUpdate from '../../src/commands/annotations/update.js'
+import AwsIntegrations from '../../src/commands/aws-integrations.js'
+import Channels from '../../src/commands/channels/index.js'
+import ChannelsPull from '../../src/commands/channels/pull.js'
+import DashboardsGenerate from '../../src/commands/dashboards/generate.js'
+import Dashboards from '../../src/commands/dashboards/index.js'
+import DashboardsPull from '../../src/commands/dashboards/pull.js'
+import DashboardsPush from '../../src/commands/dashboards/push.js'
 import Hosts from '../../src/commands/hosts.js'
 import MetricNames from '../../src/commands/metric-names.js'
 import MonitorsDiff from '../../src/commands/monitors/diff.js'
@@ -24,9 +32,12 @@ import Monitors from '../../src/commands/monitors/index.js'
 import MonitorsPull from '../../src/commands/monitors/pull.js'
 import MonitorsPush from '../../src/commands/monitors/push.js'
 import Org from '../../src/commands/org.js'
+import Services from '../../src/commands/services.js'
 import Status from '../../src/commands/status.js'
 import Throw from '../../src/commands/throw.js'
+import TracesGet from '../../src/commands/traces/get.js'
 import Update from '../../src/commands/update.js'
+import Users from '../../src/commands/users.js'
 import {testIO} from '../../src/output/iostreams.js'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
@@ -83,6 +94,7 @@ const COMMANDS: Record<string, CommandClass> = {
   'metric-names': MetricNames,
   throw: Throw,
   completion: Completion,
+  help: HelpCommand,
   alerts: Alerts,
   'alerts:list': AlertsList,
   'alerts:close': AlertsClose,
@@ -97,6 +109,16 @@ const COMMANDS: Record<string, CommandClass> = {
   'monitors:pull': MonitorsPull,
   'monitors:diff': MonitorsDiff,
   'monitors:push': MonitorsPush,
+  services: Services,
+  users: Users,
+  channels: Channels,
+  'channels:pull': ChannelsPull,
+  dashboards: Dashboards,
+  'dashboards:pull': DashboardsPull,
+  'dashboards:push': DashboardsPush,
+  'dashboards:generate': DashboardsGenerate,
+  'aws-integrations': AwsIntegrations,
+  'traces:get': TracesGet,
 }
 
 /** The command class and id an argv names (`alerts list --limit 2` -> alerts:list), and the rest of the argv. */
@@ -115,4 +137,41 @@ function resolve(argv: string[]): {Command: CommandClass; id: string; rest: stri
 export async function mkr(argv: string[], opts: {client?: () => Promise<ApiClient>; io?: IOOptions} = {}): Promise<InProcessResult> {
   const {Command, id, rest} = resolve(argv)
   return runCommand(Command, rest, {...opts, id})
+}
+
+/**
+ * Runs `fn` with process.env changed as given (undefined removes a variable), then restores it: for
+ * what a command reads from its environment itself (the agent hook's MACKEREL_CHECK_MESSAGE, the
+ * API key and base when no client is given).
+ */
+export async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+  const set = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v))
+      if (x === undefined) delete process.env[k]
+      else process.env[k] = x
+  }
+  set(vars)
+  try {
+    return await fn()
+  } finally {
+    set(old)
+  }
+}
+
+/**
+ * Mocha hooks: the enclosing describe block runs without the Mackerel settings of the environment the
+ * tests were started in (MACKEREL_*, MKR_*, DEBUG), as test/e2e's cleanEnv does for a child process.
+ */
+export function useCleanEnv(): void {
+  let saved: Record<string, string> = {}
+  before(() => {
+    saved = {}
+    for (const [k, v] of Object.entries(process.env))
+      if (v !== undefined && (k.startsWith('MACKEREL_') || k.startsWith('MKR_') || k === 'DEBUG')) {
+        saved[k] = v
+        delete process.env[k]
+      }
+  })
+  after(() => Object.assign(process.env, saved))
 }
