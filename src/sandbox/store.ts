@@ -560,7 +560,8 @@ export class Store {
     a.closedAt = this.now()
     this.unindexOpen(a)
     this.addAlertLog(a, {status: 'OK', trigger, createdAt: a.closedAt})
-    this.alertChanged(a, trigger)
+    // Mackerel sends no recovery notification for alerts closed because their host was retired
+    if (trigger !== 'hostRetire') this.alertChanged(a, trigger)
     return a
   }
 

@@ -292,6 +292,16 @@ describe('sandbox: alert webhooks', () => {
     assert.deepEqual([closed.alert.status, closed.alert.trigger, closed.alert.isOpen], ['ok', 'manual', false])
   })
 
+  it('retiring a host closes its alerts without a notification, as Mackerel does', async () => {
+    await webhook(rx.url + '/')
+    const mon = sb.store.addMonitor({type: 'host', name: 'load', metric: 'loadavg5', operator: '>', critical: 4, duration: 1})
+    const a = sb.store.addAlert({type: 'host', monitorId: mon.id, hostId, status: 'CRITICAL', value: 5})
+    await call(sb, 'POST', `/api/v0/hosts/${hostId}/retire`, {})
+    await sb.webhooksSettled()
+    assert.equal(sb.store.alerts.get(a.id)!.status, 'OK')
+    assert.deepEqual(rx.got.map((g) => g.body.alert.status), ['critical'], 'the opening only')
+  })
+
   it('sends nothing to channels without the alert event, to other channel types, or for muted monitors', async () => {
     await webhook(rx.url, ['hostStatus'])
     await call(sb, 'POST', '/api/v0/channels', {name: 's', type: 'slack', url: rx.url, events: ['alert']})
