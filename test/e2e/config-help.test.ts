@@ -1,7 +1,10 @@
 // The process-level parts of issue 12 that belong to the shared CLI: config files that are not regular
-// files (a FIFO would block a read forever, so these run in a child process), a broken --conf with
-// MACKEREL_APIKEY set, empty ids, credentials in --apibase, control characters in error lines, and the
-// help layout.
+// files (a FIFO would block a read forever, so these run in a child process), credentials in --apibase
+// (rejected in src/api/connect.ts, which BaseCommand imports lazily: under mocha+tsx that import loads
+// a second copy of the error classes, so in-process it would print "unexpected error"), and the help
+// layout (help is printed by the dispatcher's help path, not by a command). A broken --conf, a bad
+// include glob, empty ids, control characters in error lines and the sandbox's refused flags run
+// in-process: test/cli/commands.test.ts.
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -66,62 +69,12 @@ describe('e2e: config files, ids and help', () => {
     })
   })
 
-  it('a broken --conf is an error with file and line even when MACKEREL_APIKEY is set (no request anywhere)', async () => {
-    const conf = join(tmp.path, 'broken.conf')
-    writeFileSync(conf, 'apibase = "http://127.0.0.1:9"\napikey = \n')
-    const m = mark()
-    const r = await runMkr(['hosts', '--conf', conf], {env})
-    assert.equal(r.code, 1)
-    assert.equal(r.stdout, '')
-    assert.match(r.stderr, new RegExp(`^mkr: invalid TOML in ${conf} \\(line 2, column \\d+\\): `))
-    assert.equal(sb.requests().length, m)
-  })
-
-  it('an include pattern like [z-a]: a config error naming the file and the pattern, not "unexpected error"', async () => {
-    const conf = join(tmp.path, 'badglob.conf')
-    writeFileSync(conf, 'include = "/etc/[z-a]/*.conf"\n')
-    const r = await runMkr(['org', '--conf', conf], {env})
-    assert.equal(r.code, 1)
-    assert.equal(
-      r.stderr,
-      `mkr: invalid config ${conf}: \`include\` pattern "/etc/[z-a]/*.conf": bad character range z-a in [z-a] (the range is reversed)\n` +
-        'hint: fix the glob: `*`, `?` and character classes like [a-z] are supported\n',
-    )
-  })
-
-  it('an empty host id is a usage error and nothing is sent (status, status --set, update)', async () => {
-    const m = mark()
-    for (const args of [['status', ''], ['status', '2eQGDXqtoXs', '', '--set', 'working'], ['update', '--st', 'working', '']]) {
-      const r = await runMkr(args, {env})
-      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
-      assert.match(r.stderr, /^mkr: host id is empty\n/)
-    }
-    assert.equal(sb.requests().length, m)
-  })
-
   it('--apibase with user:password@: rejected without echoing the password', async () => {
     for (const base of ['ftp://alice:s3cretpw@example.test/', 'https://alice:s3cretpw@example.test/', 'https://alice:p@ss3cretpw@example.test']) {
       const r = await runMkr(['org', '--apibase', base], {env})
       assert.equal(r.code, 1, r.stderr)
       assert.doesNotMatch(r.stderr, /s3cretpw|alice/)
       assert.match(r.stderr, /^mkr: invalid API base URL: (ftp|https):\/\/\*\*\*@example\.test/)
-    }
-  })
-
-  it('a server message with control characters is printed escaped (no forged lines, no terminal sequences)', async () => {
-    const r = await runMkr(['status', 'x\u001b]0;pwned\u0007\rmkr: all good'], {env})
-    assert.equal(r.code, 1)
-    assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f]/)
-    assert.equal(r.stderr.split('\n').length, 2, r.stderr) // one line, then the final newline
-    assert.match(r.stderr, /\\x1b\]0;pwned\\x07\\rmkr: all good/)
-  })
-
-  it('mkr sandbox does not take --conf or --apibase (unknown flags, exit 2)', async () => {
-    for (const flag of ['--conf=/dev/null', '--apibase=http://127.0.0.1:1']) {
-      const r = await runMkr(['sandbox', flag, '--port', '1'], {env})
-      assert.equal(r.code, 2)
-      const name = flag.slice(2, flag.indexOf('='))
-      assert.equal(r.stderr, `mkr: sandbox does not take --${name}\nhint: the sandbox is the API server: it reads no agent config and needs no API base\n`)
     }
   })
 
