@@ -3,12 +3,8 @@
 // or a non-empty array of strings (exec'd as is), `user`, `env` (a table of strings; a key with `=` is
 // an error, keys are trimmed, an empty key is ignored), `timeout_seconds` (0 or absent: 30 s), `memo`
 // (cut to 250 characters, with a warning). One bad table makes the whole config fail, as in mkr.
-import {dirname, isAbsolute, resolve} from 'node:path'
-import {parse as parseToml} from 'smol-toml'
 import {loadAgentConfig} from '../config/index.js'
-import {glob} from '../config/glob.js'
 import {ConfigError} from '../errors.js'
-import {readRegularFile} from '../files.js'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 const MEMO_MAX_CHARS = 250
@@ -36,24 +32,6 @@ function pick(doc: Record<string, unknown>, key: string): unknown {
 
 const isTable = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date)
 
-/**
- * The TOML documents of the config, the main file first, then what its `include` glob names. Each
- * file is kept apart: the agent merges check plugins by name across files (an included file adds or
- * replaces single checks), while src/config's merged `raw` replaces the whole `plugin` table.
- */
-function documents(file: string): Array<{file: string; doc: Record<string, unknown>}> {
-  loadAgentConfig(file) // reports unreadable files, TOML errors and bad include patterns
-  const read = (f: string) => parseToml(readRegularFile(f).replace(/^\uFEFF/, '')) as Record<string, unknown>
-  const main = read(file)
-  const docs = [{file, doc: main}]
-  const include = pick(main, 'include')
-  if (typeof include === 'string' && include) {
-    const pattern = isAbsolute(include) ? include : resolve(dirname(file), include)
-    for (const inc of glob(pattern)) docs.push({file: inc, doc: read(inc)})
-  }
-  return docs
-}
-
 export interface LoadedChecks {
   checks: CheckDef[]
   /** config problems that do not stop the run (a memo cut to 250 characters) */
@@ -64,7 +42,7 @@ export interface LoadedChecks {
 export function loadChecks(file: string): LoadedChecks {
   const byName = new Map<string, CheckDef>()
   const warnings: string[] = []
-  for (const {file: f, doc} of documents(file)) {
+  for (const {file: f, doc} of loadAgentConfig(file).docs) {
     const plugin = pick(doc, 'plugin')
     if (plugin === undefined) continue
     if (!isTable(plugin)) throw new ConfigError(`invalid config ${f}: \`plugin\` must be a table`)

@@ -31,8 +31,12 @@ export interface AgentConfig {
   apikey?: string
   apibase?: string
   root?: string
-  /** the merged TOML document (keys as written) */
-  raw: Record<string, unknown>
+  /**
+   * Each file's TOML document (keys as written), the main file first, then the included ones in
+   * glob order. Kept apart, not merged: the agent merges tables such as [plugin.checks.NAME] entry by
+   * entry, which a shallow merge of the documents would get wrong.
+   */
+  docs: {file: string; doc: Record<string, unknown>}[]
 }
 
 /** Case-insensitive key lookup, as the agent's TOML decoder matches keys. */
@@ -73,7 +77,7 @@ function stringKey(doc: Record<string, unknown>, key: string, file: string): str
 /** Loads an agent config file and the files its `include` glob names (later files override). */
 export function loadAgentConfig(file: string): AgentConfig {
   const doc = readToml(file)
-  const conf: AgentConfig = {file, raw: doc}
+  const conf: AgentConfig = {file, docs: [{file, doc}]}
   const apply = (d: Record<string, unknown>, f: string) => {
     for (const key of ['apikey', 'apibase', 'root'] as const) {
       const v = stringKey(d, key, f)
@@ -96,7 +100,7 @@ export function loadAgentConfig(file: string): AgentConfig {
     for (const inc of files) {
       const d = readToml(inc)
       apply(d, inc)
-      conf.raw = {...conf.raw, ...d}
+      conf.docs.push({file: inc, doc: d})
     }
   }
   return conf
