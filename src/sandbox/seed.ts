@@ -39,6 +39,8 @@ export const SEED_IDS = {
   checkAlert: '2ust8jNxFH3',
   /** the annotation `deploy v1.4.2` (service demo, role web) */
   deployAnnotation: '3b2xWzDkP1a',
+  /** a trace of `GET /checkout` on demo's web role */
+  trace: '4bf92f3577b34da6a3ce929d0e0e4736',
 } as const
 
 export function seedDemo(store: Store): void {
@@ -46,6 +48,14 @@ export function seedDemo(store: Store): void {
   store.addService('demo', 'Demo web application', ['web', 'db'])
   store.addService('batch', 'Nightly jobs', ['worker'])
   store.services.get('demo')!.metricNames.push('access.count', 'access.latency.p99')
+  // three hours of demo's service metrics, one point a minute, so `mkr metrics -s demo -n access.count`
+  // shows something at once; the latency stays between the monitor's warning (800) and critical (1500)
+  // thresholds, where the seeded WARNING alert of `access latency p99` says it is
+  for (let i = 180; i >= 0; i--) {
+    const t = now - (now % 60) - i * 60
+    store.serviceMetrics.put('demo', 'access.count', t, 120 + Math.round(40 * Math.sin(i / 9)) + (i % 7), now)
+    store.serviceMetrics.put('demo', 'access.latency.p99', t, Math.round(880 + 60 * Math.sin(i / 5)), now)
+  }
   store.addRole('demo', 'web').memo = 'nginx + app'
 
   const day = 86_400
@@ -189,6 +199,27 @@ export function seedDemo(store: Store): void {
     failures: 1,
   })
   store.hosts.get(ids.db01)!.checks.push({name: 'backup', memo: 'nightly pg_dump'})
+
+  const iso = (s: number) => new Date(s * 1000).toISOString()
+  const span = (o: Record<string, unknown>) => ({
+    traceId: SEED_IDS.trace,
+    traceState: '',
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+    events: [],
+    links: [],
+    status: {message: '', code: 'ok'},
+    resource: {attributes: [{key: 'service.name', value: {valueType: 'string', stringValue: 'demo-web'}}], droppedAttributesCount: 0},
+    scope: {name: 'demo', version: '1.0.0', attributes: [], droppedAttributesCount: 0},
+    ...o,
+  })
+  store.traces.set(SEED_IDS.trace, {
+    spans: [
+      span({spanId: '00f067aa0ba902b7', name: 'GET /checkout', kind: 'server', startTime: iso(now - 600), endTime: iso(now - 599.58), attributes: [{key: 'http.route', value: {valueType: 'string', stringValue: '/checkout'}}]}),
+      span({spanId: '53995c3f42cd8ad8', parentSpanId: '00f067aa0ba902b7', name: 'SELECT orders', kind: 'client', startTime: iso(now - 599.95), endTime: iso(now - 599.7), attributes: [{key: 'db.system', value: {valueType: 'string', stringValue: 'postgresql'}}]}),
+    ],
+  })
 
   const day0 = now - 90 * day
   const owner = store.addUser({screenName: 'sandbox-owner', email: 'owner@example.com', authority: 'owner', isInRegistrationProcess: false, isMFAEnabled: true, authenticationMethods: ['password'], joinedAt: day0})

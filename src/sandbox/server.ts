@@ -28,6 +28,7 @@ import {registerHosts} from './routes/hosts.js'
 import {registerMetrics} from './routes/metrics.js'
 import {registerMonitors} from './routes/monitors.js'
 import {registerServices} from './routes/services.js'
+import {registerTraces} from './routes/traces.js'
 import {registerUsers} from './routes/users.js'
 import {seedDemo, seedHosts} from './seed.js'
 import {Store} from './store.js'
@@ -162,6 +163,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   registerAwsIntegrations(router)
   registerGraphDefs(router)
   registerMetadata(router)
+  registerTraces(router)
 
   const control = new Router()
   control.get('/_sandbox/reports', () => received)

@@ -247,6 +247,8 @@ export class Store {
   readonly users = new Map<string, User>()
   /** by email */
   readonly invitations = new Map<string, Invitation>()
+  /** APM traces by trace id (seeded only: nothing in the API creates them) */
+  readonly traces = new Map<string, {spans: Record<string, unknown>[]}>()
   readonly alertGroupSettings = new Map<string, Rec>()
   readonly awsIntegrations = new Map<string, Rec>()
   /** custom graph definitions posted by agents and plugins, by name */

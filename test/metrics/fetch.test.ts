@@ -34,9 +34,9 @@ describe('metrics: fetch and metrics (in-process)', () => {
     ])
     await postHostMetrics(client, web02, [{name: 'loadavg5', time: NOW_S - 60, value: 2}])
     await postServiceMetrics(client, 'demo', [
-      {name: 'access.count', time: NOW_S - 7200, value: 10},
-      {name: 'access.count', time: NOW_S - 1800, value: 12},
-      {name: 'access.count', time: NOW_S - 60, value: 0},
+      {name: 'orders.count', time: NOW_S - 7200, value: 10},
+      {name: 'orders.count', time: NOW_S - 1800, value: 12},
+      {name: 'orders.count', time: NOW_S - 60, value: 0},
     ])
   })
   afterEach(() => sb.close())
@@ -103,7 +103,7 @@ describe('metrics: fetch and metrics (in-process)', () => {
   describe('metrics', () => {
     it('a service metric between two times (our forms): mkr\'s JSON, oldest first, a zero value kept', async () => {
       const t = testIO()
-      await metricsRun({service: 'demo', name: 'access.count', from: '-1h', to: 'now', now}, t.io, get)
+      await metricsRun({service: 'demo', name: 'orders.count', from: '-1h', to: 'now', now}, t.io, get)
       assert.equal(
         t.out(),
         JSON.stringify(
@@ -119,7 +119,7 @@ describe('metrics: fetch and metrics (in-process)', () => {
 
     it('epoch seconds as mkr takes them; without --from and --to: from 0 to now', async () => {
       const t = testIO()
-      await metricsRun({service: 'demo', name: 'access.count', from: String(NOW_S - 7200), to: String(NOW_S - 1800), now}, t.io, get)
+      await metricsRun({service: 'demo', name: 'orders.count', from: String(NOW_S - 7200), to: String(NOW_S - 1800), now}, t.io, get)
       assert.deepEqual(JSON.parse(t.out()), [
         {time: NOW_S - 7200, value: 10},
         {time: NOW_S - 1800, value: 12},

@@ -3,6 +3,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {METRIC_MAX_POINTS} from '../../src/sandbox/metrics.js'
+import {SEED_IDS} from '../../src/sandbox/seed.js'
+import {startSandbox} from '../../src/sandbox/server.js'
 import {SERVICE_TSDB_MAX_PER_MINUTE} from '../../src/sandbox/routes/metrics.js'
 import {call, errorOf, NOW_S, sandbox} from './helpers.js'
 
@@ -233,6 +235,30 @@ describe('sandbox: metrics (tsdb, latest, ranges, metric names)', () => {
       }
     } finally {
       rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('sandbox demo seed: metrics and a trace to show at once', () => {
+  it('demo has three hours of access.count and access.latency.p99; the seeded latency alert stays WARNING; the seeded trace is served', async () => {
+    const sb = await startSandbox()
+    try {
+      const now = Math.floor(Date.now() / 1000)
+      const r = await call(sb, 'GET', `/api/v0/services/demo/metrics?name=access.count&from=${now - 3 * 3600}&to=${now}`)
+      assert.equal(r.status, 200)
+      assert.ok(r.body.metrics.length >= 180, String(r.body.metrics.length))
+      const lat = await call(sb, 'GET', `/api/v0/services/demo/metrics?name=access.latency.p99&from=${now - 600}&to=${now}`)
+      for (const p of lat.body.metrics) assert.ok(p.value > 800 && p.value < 1500, String(p.value))
+      sb.evaluate()
+      const open = [...sb.store.alerts.values()].filter((a) => a.type === 'service' && a.status !== 'OK')
+      assert.deepEqual(open.map((a) => a.status), ['WARNING'])
+      const t = await call(sb, 'GET', `/api/v0/traces/${SEED_IDS.trace}`)
+      assert.equal(t.status, 200)
+      assert.deepEqual(t.body.spans.map((s: {name: string}) => s.name), ['GET /checkout', 'SELECT orders'])
+      assert.equal((await call(sb, 'GET', `/api/v0/traces/${'0'.repeat(32)}`)).status, 404)
+      assert.equal((await call(sb, 'GET', '/api/v0/traces/nothex')).status, 400)
+    } finally {
+      await sb.close()
     }
   })
 })
