@@ -30,8 +30,13 @@ const SKIP: Record<string, string> = {
   '$ mkr monitors pul': 'shown with its output: a usage error on purpose (test/e2e/cli.test.ts checks it)',
   'MKR_RUNBOOK_TOKEN=$(openssl rand -hex 16) mkr runbook serve examples/runbook.toml --listen 127.0.0.1:8080':
     'a webhook receiver that runs until stopped, on a fixed port (test/e2e/runbook.test.ts tests serve)',
-  'CRITICAL on db01 · backup · handled by mkr runbook (rule "nightly backup") at 2026-12-02T11:48:26.518Z':
+  'CRITICAL on db01 · backup · handled by mkr runbook (rule "nightly backup") at 2026-12-02T11:48:26Z':
     'a line of the memo shown in a ```text block (output, not a command)',
+  'eval "$(mkr sandbox --detach --speed 60)"': 'starts a background server (the test starts its own sandbox)',
+  'sudo mkr plugin install mackerelio/mackerel-plugin-sample': 'downloads from github.com (no internet in tests; test/plugin/install.test.ts and test/e2e/plugin-install.test.ts use a fake GitHub)',
+  'sudo mkr plugin install mackerelio/mackerel-plugin-sample@v0.0.4 --upgrade': 'downloads from github.com (no internet in tests)',
+  'sudo mkr plugin install check-mackerel-metric': 'asks the plugin registry on raw.githubusercontent.com (no internet in tests)',
+  'mkr plugin install --prefix ./plugins https://github.com/mackerelio/mackerel-plugin-sample/releases/download/v0.0.4/mackerel-plugin-sample_linux_amd64.zip': 'downloads from github.com (no internet in tests)',
 }
 
 /** Examples documented to exit with another code than 0. */
@@ -111,6 +116,10 @@ const CHECK_AFTER: Record<string, (sb: Sandbox) => void> = {
   'mkr runbook run examples/runbook.toml --alert 2ust8jNxFH3': (sb) => {
     assert.ok(backupMemo(sb).includes(REMEDY_OUTPUT), backupMemo(sb))
   },
+  // --dry-run: the new dashboard is shown, not created
+  'echo \'{"title": "Demo", "urlPath": "demo", "memo": "", "widgets": []}\' > demo.json && mkr dashboards push -F demo.json --dry-run': (sb) => {
+    assert.equal(sb.store.dashboards.size, 0)
+  },
 }
 
 /** The text before an unquoted ` #` comment. */
@@ -170,6 +179,9 @@ function runExample(line: string, sb: Sandbox, shimDir: string, home: string): P
     HOME: home,
     XDG_STATE_HOME: join(home, 'state'),
     MKR_HTTP_BUDGET: '5',
+    // the sandbox's metric-monitor loop sets $HOST to the host it registers a few lines before; here
+    // its later lines (throw, alerts --jq) get a seeded host instead
+    HOST: SEED_IDS.web01,
   })
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-o', 'pipefail', '-c', line], {cwd: line.startsWith('node bin/run.js') ? ROOT : home, env, stdio: ['pipe', 'pipe', 'pipe']})
@@ -183,6 +195,7 @@ function runExample(line: string, sb: Sandbox, shimDir: string, home: string): P
       clearTimeout(timer)
       resolve({code, signal, stdout, stderr})
     })
+    child.stdin.on('error', () => {}) // EPIPE when the example exits before its stdin is closed
     child.stdin.end('')
   })
 }
