@@ -11,7 +11,7 @@ import {
 import type {ApiClient} from '../api/client.js'
 import {UsageError} from '../errors.js'
 import type {IOStreams} from '../output/iostreams.js'
-import {readInput} from '../output/stdin.js'
+import {readInput} from '../input.js'
 import {parseTimeFlag} from '../timespec.js'
 
 export const TIME_HELP = 'epoch seconds, ISO-8601, `now` or relative (-15m, -2h)'
