@@ -9,7 +9,7 @@ import {createDashboard, getDashboard, listDashboards, updateDashboard, type Das
 import {ApiError} from '../api/errors.js'
 import {CliError, fsReason, UsageError} from '../errors.js'
 import {decodeMonitorsFile} from '../monitors/file.js'
-import {JsonSyntaxError, parseJsonText} from '../monitors/json-text.js'
+import {parseJsonFile} from '../monitors/json-text.js'
 import type {IOStreams} from '../output/iostreams.js'
 import {withProgress} from '../output/progress.js'
 import {escapeControl} from '../output/sanitize.js'
@@ -49,20 +49,10 @@ export async function readDashboardFile(file: string): Promise<Obj> {
 }
 
 export function parseDashboardText(text: string, file: string): Obj {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  if (text.trim() === '') throw new DashboardFileError(`${file}: the file is empty; expected a dashboard object {"title", "urlPath", "widgets", ...}`)
-  let doc: unknown
-  try {
-    doc = parseJsonText(text).value
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      const at = (e: JsonSyntaxError) => `${file}:${e.location.line}:${e.location.column}: ${e.duplicateKey ? '' : 'invalid JSON: '}${e.message}`
-      if (error.more.length === 0) throw new DashboardFileError(at(error))
-      const all = [error, ...error.more]
-      throw new DashboardFileError(`${file}: ${all.length} duplicate keys`, all.map(at))
-    }
-    throw error
-  }
+  const doc = parseJsonFile(text, file, {
+    expected: 'a dashboard object {"title", "urlPath", "widgets", ...}',
+    fail: (m, d) => new DashboardFileError(m, d),
+  }).value
   if (Array.isArray(doc)) throw new DashboardFileError(`${file}: expected one dashboard object, got an array (push one file per dashboard)`)
   const issues = validateDashboard(doc)
   if (issues.length === 1) throw new DashboardFileError(`${file}: ${issues[0].path ? issues[0].path + ': ' : ''}${issues[0].message}`)

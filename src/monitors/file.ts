@@ -7,7 +7,7 @@ import {isUtf8} from 'node:buffer'
 import {CliError, fsReason} from '../errors.js'
 import {writeFileSafely} from '../files.js'
 import {formatJson} from '../output/json.js'
-import {JsonSyntaxError, parseJsonText} from './json-text.js'
+import {parseJsonFile} from './json-text.js'
 import {isPlainObject, type Monitor} from './types.js'
 import {formatIssue, validateMonitors, type Issue} from './validate.js'
 
@@ -37,20 +37,7 @@ export class MonitorsFileError extends CliError {
 
 /** Parses file text (pure: the name is used in messages only). Throws MonitorsFileError. */
 export function parseMonitorsText(text: string, file: string): MonitorsFile {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  if (text.trim() === '') throw new MonitorsFileError(`${file}: the file is empty; expected {"monitors": [...]}`)
-  let parsed
-  try {
-    parsed = parseJsonText(text)
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      const at = (e: JsonSyntaxError) => `${file}:${e.location.line}:${e.location.column}: ${e.duplicateKey ? '' : 'invalid JSON: '}${e.message}`
-      if (error.more.length === 0) throw new MonitorsFileError(at(error))
-      const all = [error, ...error.more]
-      throw new MonitorsFileError(`${file}: ${all.length} duplicate keys`, all.map(at))
-    }
-    throw error
-  }
+  const parsed = parseJsonFile(text, file, {expected: '{"monitors": [...]}', fail: (m, d) => new MonitorsFileError(m, d)})
   const doc = parsed.value
   if (!isPlainObject(doc)) {
     throw new MonitorsFileError(`${file}: expected an object {"monitors": [...]} at the top level, got ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : typeof doc}`)

@@ -249,3 +249,25 @@ export function parseJsonText(text: string): ParsedJson {
   if (dup) throw new JsonSyntaxError(dup.message, dup.location, true, more)
   return {value, elementOffsets: scanner.elementOffsets}
 }
+
+/**
+ * A JSON file's text (a UTF-8 BOM dropped) parsed; an empty file, a syntax error or duplicate keys
+ * become `fail(message, details)` with every problem as `FILE:LINE:COLUMN: ...`.
+ */
+export function parseJsonFile(
+  text: string,
+  file: string,
+  opts: {expected: string; fail: (message: string, details?: string[]) => Error},
+): ParsedJson {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  if (text.trim() === '') throw opts.fail(`${file}: the file is empty; expected ${opts.expected}`)
+  try {
+    return parseJsonText(text)
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error
+    const at = (e: JsonSyntaxError) => `${file}:${e.location.line}:${e.location.column}: ${e.duplicateKey ? '' : 'invalid JSON: '}${e.message}`
+    if (error.more.length === 0) throw opts.fail(at(error))
+    const all = [error, ...error.more]
+    throw opts.fail(`${file}: ${all.length} duplicate keys`, all.map(at))
+  }
+}

@@ -7,6 +7,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 import {BIN, cleanEnv, runMkr, runMkrTty, tempDir, type RunOptions} from './harness.js'
+import {seedMonitors} from '../monitors/fixture.js'
 
 type Obj = Record<string, unknown>
 
@@ -19,35 +20,7 @@ describe('e2e: monitors pull / diff / push against the sandbox', () => {
 
   beforeEach(async () => {
     sb = await startSandbox({port: 0, seed: false})
-    sb.store.addService('web', '', ['app'])
-    ids = {
-      conn: sb.store.addMonitor({type: 'connectivity', name: 'connectivity', isMute: false, alertStatusOnGone: 'CRITICAL', scopes: [], excludeScopes: []}).id,
-      cpu: sb.store.addMonitor({
-        type: 'host',
-        name: 'cpu high',
-        memo: 'page the on-call',
-        metric: 'cpu%',
-        operator: '>',
-        warning: 80,
-        critical: 90,
-        duration: 5,
-        maxCheckAttempts: 1,
-        isMute: false,
-        scopes: ['web'],
-        excludeScopes: [],
-        futureField: {rollout: 'beta', since: 2026}, // a field this CLI does not know
-      }).id,
-      old: sb.store.addMonitor({
-        type: 'expression',
-        name: 'old expression',
-        expression: 'avg(roleSlots("web:app","loadavg5"))',
-        operator: '>',
-        warning: 5,
-        critical: null,
-        evaluateBackwardMinutes: 2,
-        isMute: false,
-      }).id,
-    }
+    ids = seedMonitors(sb)
     env = cleanEnv({MACKEREL_APIBASE: sb.url, MACKEREL_APIKEY: sb.apiKey, MKR_HTTP_BUDGET: '5'})
     tmp = tempDir('mkr-e2e-monitors-')
     file = join(tmp.path, 'monitors.json')

@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {closeAgent} from '../../src/api/client.js'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 import {clientOf, mkr as run, type IOOptions} from '../cli/run.js'
+import {seedMonitors} from './fixture.js'
 
 type Obj = Record<string, unknown>
 
@@ -23,35 +24,7 @@ describe('monitors commands (in-process)', () => {
 
   beforeEach(async () => {
     sb = await startSandbox({port: 0, seed: false})
-    sb.store.addService('web', '', ['app'])
-    ids = {
-      conn: sb.store.addMonitor({type: 'connectivity', name: 'connectivity', isMute: false, alertStatusOnGone: 'CRITICAL', scopes: [], excludeScopes: []}).id,
-      cpu: sb.store.addMonitor({
-        type: 'host',
-        name: 'cpu high',
-        memo: 'page the on-call',
-        metric: 'cpu%',
-        operator: '>',
-        warning: 80,
-        critical: 90,
-        duration: 5,
-        maxCheckAttempts: 1,
-        isMute: false,
-        scopes: ['web'],
-        excludeScopes: [],
-        futureField: {rollout: 'beta', since: 2026}, // a field this CLI does not know
-      }).id,
-      old: sb.store.addMonitor({
-        type: 'expression',
-        name: 'old expression',
-        expression: 'avg(roleSlots("web:app","loadavg5"))',
-        operator: '>',
-        warning: 5,
-        critical: null,
-        evaluateBackwardMinutes: 2,
-        isMute: false,
-      }).id,
-    }
+    ids = seedMonitors(sb)
     client = clientOf(sb)
     // the commands read and write monitors.json relative to the working directory, as a user runs them
     tmp = realpathSync(mkdtempSync(join(tmpdir(), 'mkr-monitors-')))
