@@ -38,6 +38,7 @@ const cold = {...base, MKR_NO_CODE_CACHE: '1'}
 const floor = await measure(node, ['-e', '0'], {runs: RUNS, rss: true})
 const version = await measure(node, [run, '--version'], {runs: RUNS, rss: true, env: base})
 const help = await measure(node, [run, 'hosts', '--help'], {runs: RUNS, env: base})
+const rootHelp = await measure(node, [run, '--help'], {runs: RUNS, env: base})
 const helpCold = await measure(node, [run, 'hosts', '--help'], {runs: RUNS, env: cold})
 const usage = await measure(node, [run, 'hosts', '--stauts'], {runs: RUNS, env: base, expectCode: 2})
 
@@ -63,6 +64,7 @@ console.log(
       ['node -e 0 (floor)', fmtMs(floor.median), fmtRss(floor.rssKb), '1.00×', ''],
       ['mkr --version', fmtMs(version.median), fmtRss(version.rssKb), ratio(version.median, floor.median), '≤ 2×'],
       ['mkr hosts --help', fmtMs(help.median), '', ratio(help.median, floor.median), '≤ 2×'],
+      ['mkr --help', fmtMs(rootHelp.median), '', ratio(rootHelp.median, floor.median), '≤ 2×'],
       ['mkr hosts --help, cold (no code cache)', fmtMs(helpCold.median), '', ratio(helpCold.median, floor.median), ''],
       ['mkr hosts --stauts (usage error)', fmtMs(usage.median), '', ratio(usage.median, floor.median), '≤ 2×'],
       ['minimal node:http script, GET /org (floor)', fmtMs(minimalOrg.median), '', '1.00×', ''],

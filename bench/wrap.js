@@ -15,7 +15,7 @@ import {fmtMs, fmtRss, median, ratio, runOk, table} from './lib.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.js')
-if (!existsSync(join(root, 'dist', 'mkr.js'))) {
+if (!existsSync(join(root, 'dist', 'wrap.cjs'))) {
   console.error('bench/wrap.js: dist/ is missing, run `npm run build` first')
   process.exit(1)
 }

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Builds dist/ (esbuild; type checking is tsc's job, `npm run typecheck`):
-// - dist/cli.js: the dispatcher bin/run.js imports (src/cli/start.ts): the manifest, --version, usage
+// - dist/cli.cjs: the dispatcher bin/run.js requires (src/cli/start.ts): the manifest, --version, usage
 //   errors and the code-cache loader. Small, so a usage error costs little more than `node -e 0`.
+//   CommonJS, like bin/run.js (bin/package.json): an ES module entry makes Node start its ESM loader,
+//   ~6 ms on every run (measured: an empty .mjs vs an empty .cjs).
 // - dist/mkr.cjs: src/main.ts with @oclif/core and every command, found in src/commands and exported
 //   as COMMANDS (oclif's "explicit" command discovery; scripts/manifest.js reads it). CommonJS because
 //   it runs as a vm.Script with a V8 code cache (src/cli/code-cache.ts): Node 20 caches no module
 //   compilation, and compiling oclif is most of a command's start-up. What commands import lazily
 //   (undici, chalk, the sandbox, jq) stays unevaluated until used.
 // - dist/wrap.cjs: `mkr wrap` without oclif (src/cli/wrap-entry.ts).
+// - dist/help.cjs: help without oclif's Config (src/cli/help.ts): oclif's Help class and formatter, with
+//   what it reaches for only outside this use left out (helpLight below).
 // - dist/prompts.cjs: @inquirer/prompts, required only when a command asks a question on a TTY.
 // Each .cjs bundle starts with `//mkr:<content hash>`, which names its code cache.
 // Source files import oclif by subpath (@oclif/core/command, /flags, /args, /run): its index also
@@ -69,6 +73,73 @@ const jqApart = {
   },
 }
 
+/**
+ * For dist/help.cjs, what oclif's help modules import beyond the formatter: ejs becomes
+ * src/cli/help-template.ts (no `new Function` per string); the custom help class loader
+ * (module-loader, ts-path) is never called; of ux, help prints with ux.stdout/stderr only; of errors,
+ * it throws `Command … not found`, which src/cli/help.ts turns into a run of oclif's full path (that
+ * prints the real error). test/cli/help.test.ts checks the bundle's help against oclif's.
+ */
+const oclifLib = join(root, 'node_modules/@oclif/core/lib')
+const helpLight = {
+  name: 'help-light',
+  setup(b) {
+    const fromHelp = (args) => args.importer.startsWith(join(oclifLib, 'help') + '/')
+    b.onResolve({filter: /^ejs$/}, (args) => (args.importer.startsWith(oclifLib) ? {path: join(root, 'src/cli/help-template.ts')} : undefined))
+    b.onResolve({filter: /^\.\.\/(module-loader|config\/ts-path|ux|errors\/error)$/}, (args) =>
+      fromHelp(args) ? {path: args.path, namespace: 'help-light'} : undefined,
+    )
+    const stubs = {
+      '../module-loader': 'export {}',
+      '../config/ts-path': 'export {}',
+      '../ux': `import {stdout, stderr} from ${JSON.stringify(join(oclifLib, 'ux/write.js'))}\nexport const ux = {stdout, stderr}`,
+      '../errors/error': 'export function error(message) { throw Object.assign(new Error(message), {oclif: {exit: 2}}) }',
+    }
+    b.onLoad({filter: /.*/, namespace: 'help-light'}, (args) => ({contents: stubs[args.path], resolveDir: root, loader: 'js'}))
+  },
+}
+
+/**
+ * undici's HTTP/2 client, evaluated lazily: undici's client.js requires it at the top (and with it
+ * node:http2, ~4 ms of every API command, measured), but only calls it for a connection that
+ * negotiated h2, which ours never offer (allowH2 is off by default). The real module stays in the
+ * bundle behind this one-line wrapper, so behaviour is unchanged if it ever is called.
+ */
+const lazyH2 = {
+  name: 'lazy-h2',
+  setup(b) {
+    b.onResolve({filter: /^\.\/client-h2\.js$/}, (args) =>
+      args.namespace === 'lazy-h2' || !args.importer.endsWith(join('undici', 'lib', 'dispatcher', 'client.js'))
+        ? undefined
+        : {path: join(dirname(args.importer), 'client-h2.js'), namespace: 'lazy-h2'},
+    )
+    b.onLoad({filter: /.*/, namespace: 'lazy-h2'}, (args) => ({
+      contents: `module.exports = function connectH2(...a) { return require(${JSON.stringify(args.path)})(...a) }`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }))
+  },
+}
+
+/**
+ * oclif's Plugin.load sorts the commands with localeCompare on every run, and the first localeCompare
+ * of a process starts ICU's collator (~9 ms; `mkr org` -6 ms without it, measured). src/cli/collate.ts gives the
+ * same order without ICU where that is known (lower-case ids in C/English locales) and asks ICU
+ * otherwise. A changed oclif that no longer has this line fails the build, not a user's command.
+ */
+const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
+const oclifSort = {
+  name: 'oclif-sort',
+  setup(b) {
+    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      if (!source.includes(OCLIF_SORT)) return {errors: [{text: `oclif-sort: ${args.path} no longer has \`${OCLIF_SORT}\`; update scripts/build.js`}]}
+      const collate = JSON.stringify(join(root, 'src/cli/collate.ts'))
+      return {contents: source.replace(OCLIF_SORT, `.sort((a, b) => require(${collate}).compareIds(a.id, b.id));`), loader: 'js'}
+    })
+  },
+}
+
 const common = {
   write: false,
   bundle: true,
@@ -90,8 +161,8 @@ const cjs = (name, options) =>
     outfile: join(outdir, `${name}.cjs`),
     define: {MKR_VERSION: JSON.stringify(version), 'import.meta.url': '__mkrModuleUrl'},
     banner: {js: "var __mkrModuleUrl=require('node:url').pathToFileURL(__filename).href;"},
-    plugins: [promptsApart, jqApart],
     ...options,
+    plugins: options.plugins ?? [promptsApart, jqApart, lazyH2, oclifSort],
   })
 
 let results
@@ -99,21 +170,22 @@ try {
   results = await Promise.all([
     cjs('mkr', {stdin: {contents: mainEntry, loader: 'ts', resolveDir: root, sourcefile: 'mkr-entry.ts'}}),
     cjs('wrap', {entryPoints: [join(root, 'src/cli/wrap-entry.ts')]}),
+    cjs('help', {entryPoints: [join(root, 'src/cli/help.ts')], plugins: [helpLight]}),
     cjs('prompts', {stdin: {contents: "module.exports = require('@inquirer/prompts')", resolveDir: root, sourcefile: 'prompts-entry.js'}, plugins: []}),
-    build({...common, format: 'esm', entryPoints: [join(root, 'src/cli/start.ts')], outfile: join(outdir, 'cli.js')}),
+    build({...common, format: 'cjs', entryPoints: [join(root, 'src/cli/start.ts')], outfile: join(outdir, 'cli.cjs')}),
   ])
 } catch {
   process.exit(1)
 }
 
-// Each file is replaced atomically, the bundles before dist/cli.js (which loads them), so a CLI started
+// Each file is replaced atomically, the bundles before dist/cli.cjs (which loads them), so a CLI started
 // while a build runs (tests in another terminal) never reads a half-written or missing file.
 mkdirSync(outdir, {recursive: true})
 const outputs = results.flatMap((r) => r.outputFiles)
-const last = (f) => Number(f.path.endsWith('cli.js'))
+const last = (f) => Number(f.path.endsWith('cli.cjs'))
 for (const f of outputs.sort((a, b) => last(a) - last(b))) {
   let contents = f.contents
-  if (f.path.endsWith('.cjs')) {
+  if (f.path.endsWith('.cjs') && !f.path.endsWith('cli.cjs')) {
     const hash = createHash('sha256').update(contents).digest('hex').slice(0, 32)
     contents = Buffer.concat([Buffer.from(`//mkr:${hash}\n`), contents])
   }
@@ -122,10 +194,10 @@ for (const f of outputs.sort((a, b) => last(a) - last(b))) {
   renameSync(tmp, f.path)
 }
 
-// The ESM layout before the code cache (mkr.js, wrap.js, globals.js, chunks/): drop it after an hour
-// (a process started before the switch may still load from it).
+// The ESM layout before the code cache (mkr.js, wrap.js, globals.js, chunks/) and the ESM dispatcher
+// (cli.js): drop them after an hour (a process started before the switch may still load from them).
 const hourAgo = Date.now() - 3600_000
-for (const name of ['mkr.js', 'wrap.js', 'globals.js']) {
+for (const name of ['mkr.js', 'wrap.js', 'globals.js', 'cli.js']) {
   const p = join(outdir, name)
   if (existsSync(p) && statSync(p).mtimeMs < hourAgo) unlinkSync(p)
 }
