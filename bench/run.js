@@ -78,6 +78,7 @@ console.log(
   ),
 )
 
-if (existsSync(join(root, 'bench/wrap.js'))) {
-  await new Promise((resolve) => spawn(node, [join(root, 'bench/wrap.js')], {stdio: 'inherit'}).on('exit', resolve))
+// the other tables: wrap (start-up, throughput) and what --jq costs (and that nothing else loads jq)
+for (const script of ['bench/wrap.js', 'bench/jq.js', 'bench/throw.js']) {
+  if (existsSync(join(root, script))) await new Promise((resolve) => spawn(node, [join(root, script)], {stdio: 'inherit'}).on('exit', resolve))
 }
