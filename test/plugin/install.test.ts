@@ -13,6 +13,7 @@ import {runPluginInstall, type PluginInstallDeps} from '../../src/plugin/install
 import {parseTarget} from '../../src/plugin/target.js'
 import {failure} from '../helpers/failure.js'
 import {script, tar, tgz, zip} from './archives.js'
+import nock from 'nock'
 
 const PLATFORM = {os: 'linux', arch: 'amd64'}
 
@@ -73,10 +74,19 @@ describe('plugin install', () => {
   let prefix: string
   let deps: PluginInstallDeps
 
+  // Another suite may have left nock's interceptor on node:http in this process; it turns a response
+  // destroyed part-way into an "aborted" error that a real socket does not give. Downloads here talk
+  // to real local servers, so they run without it.
+  let nockWasActive = false
   before(async () => {
+    nockWasActive = nock.isActive()
+    if (nockWasActive) nock.restore()
     fake = await startFake()
   })
-  after(() => fake.server.close())
+  after(() => {
+    fake.server.close()
+    if (nockWasActive) nock.activate()
+  })
   beforeEach(() => {
     tmp = mkdtempSync(join(tmpdir(), 'mkr-plugin-'))
     prefix = join(tmp, 'plugins')
