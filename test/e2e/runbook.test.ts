@@ -148,6 +148,9 @@ command = ["sh", "-c", ${JSON.stringify(remedy)}]
       let r = await runMkr(['wrap', '-n', 'backup', '-H', hostId, '--', 'false'], {env})
       assert.equal(r.code, 1, r.stderr)
       await sb.webhooksSettled()
+      assert.equal(sb.webhooks()[0]?.responseStatus, 401, 'the receiver refused the webhook')
+      // its log line reaches us through a pipe: wait for it
+      for (let i = 0; i < 500 && !/wrong or missing token \(401\)/.test(stderr); i++) await new Promise((r) => setTimeout(r, 20))
       assert.match(stderr, /wrong or missing token \(401\)/)
       const id = alerts()[0].id
       assert.equal(sb.store.alerts.get(id)!.memo ?? '', '')
