@@ -5,7 +5,8 @@
 // once listening; the same server answering the same hosts bytes). Not part of `npm test`.
 //
 // Env: SANDBOX_HOSTS (10000), SANDBOX_METRICS (metric names per host, 10), SANDBOX_MINUTES (60),
-// BENCH_RUNS (5), MKR_BIN (another build's bin/run.js, to compare).
+// BENCH_RUNS (5), MKR_BIN (another build's bin/run.js, to compare), SANDBOX_MONITORS=0 (post the metrics
+// with no monitors: the RSS growth is then the point store and the garbage of the posts, not alerts).
 import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {createServer, request} from 'node:http'
@@ -22,6 +23,7 @@ const METRICS = Number(process.env.SANDBOX_METRICS ?? 10)
 const MINUTES = Number(process.env.SANDBOX_MINUTES ?? 60)
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const KEY = 'sandbox'
+const WITH_MONITORS = process.env.SANDBOX_MONITORS !== '0'
 
 /** Starts a process and resolves {child, ms, out} once its stdout matches `ready`. */
 function startUntil(args, ready, env = process.env) {
@@ -130,9 +132,9 @@ try {
     {type: 'host', name: 'load', metric: 'loadavg5', operator: '>', warning: 4, critical: 8, duration: 5},
     {type: 'host', name: 'cpu', metric: 'cpu%', operator: '>', warning: 80, critical: 95, duration: 5},
   ]
-  for (const m of monitors) await req(base, 'POST', '/api/v0/monitors', m)
+  if (WITH_MONITORS) for (const m of monitors) await req(base, 'POST', '/api/v0/monitors', m)
   const evalEmpty = await medianOf(RUNS, async () => (await req(base, 'POST', '/_sandbox/evaluate')).ms)
-  rows.push([`evaluate 3 monitors × ${HOSTS} hosts, no metrics yet`, fmtMs(evalEmpty), ''])
+  rows.push([`evaluate ${WITH_MONITORS ? 3 : 0} monitors × ${HOSTS} hosts, no metrics yet`, fmtMs(evalEmpty), ''])
 
   // ---- an hour of metrics for every host (the agent's one point a minute), posted in batches ----
   const ids = JSON.parse((await req(base, 'GET', allHosts)).body).hosts.map((h) => h.id)
@@ -167,8 +169,10 @@ try {
   rows.push([`POST /tsdb: ${MINUTES} min × ${HOSTS} hosts × ${METRICS} metrics = ${points} points in ${posts} posts`, fmtMs(postAllMs), `${Math.round(points / (postAllMs / 1000))} points/s`])
   rows.push([`POST /tsdb of ${PER_POST} points, evaluation included (median)`, fmtMs(median(postTimes)), ''])
   rows.push([`RSS after the metrics (peak so far)`, `${fmtRss(loaded.rssKb)} (${fmtRss(loaded.peakKb)})`, `${ratio(loaded.rssKb, idle.rssKb)} idle`])
+  // RSS growth over the idle sandbox per point posted: the point store plus what V8 keeps after parsing the posts
+  rows.push([`RSS growth per point posted ((RSS after metrics - RSS after start) / points)`, `${(((loaded.rssKb - idle.rssKb) * 1024) / points).toFixed(1)} B`, ''])
   const evalFull = await medianOf(RUNS, async () => (await req(base, 'POST', '/_sandbox/evaluate')).ms)
-  rows.push([`evaluate 3 monitors × ${HOSTS} hosts with ${MINUTES} min of metrics`, fmtMs(evalFull), ''])
+  rows.push([`evaluate ${WITH_MONITORS ? 3 : 0} monitors × ${HOSTS} hosts with ${MINUTES} min of metrics`, fmtMs(evalFull), ''])
   const getHosts2 = await medianOf(RUNS, async () => (await req(base, 'GET', '/api/v0/hosts')).ms)
   rows.push([`GET /api/v0/hosts with the metrics stored`, fmtMs(getHosts2), ratio(getHosts2, getFloor)])
   await stop(sb.child)

@@ -15,7 +15,12 @@
 // they are, and retiring a host closes its alerts (store.retireHost). `maxCheckAttempts` counts
 // evaluation minutes in a row over a threshold. A muted monitor still opens alerts (§3.0) but the
 // webhook sender sends nothing for it. Check monitors are driven by check reports (store.ts).
-// Not evaluated: expression, anomalyDetection, external and query monitors.
+// - expression monitors (the subset in expression.ts): the expression's value at its newest minute in
+//   the last `evaluateBackwardMinutes` (default 2); the alert has no host. No data: nothing changes. An
+//   expression outside the subset is never evaluated and is reported once on the log as not simulated.
+//   `role()` / `roleSlots()` read the monitored hosts of the role.
+// Not evaluated: anomalyDetection, external and query monitors.
+import {ExpressionError, latestValue, parseExpression, type ExpressionSource, type ParsedExpression} from './expression.js'
 import type {Alert, AlertStatus, HostRecord, Monitor, Store} from './store.js'
 import type {Obj} from './validate.js'
 
@@ -51,10 +56,16 @@ export class MonitorEvaluator {
   /** consecutive failing evaluation minutes per monitor + target, for maxCheckAttempts */
   private readonly attempts = new Map<string, {count: number; minute: number}>()
   private changed = 0
+  /** parsed expressions by monitor id, with the text they came from (a PUT may change it) */
+  private readonly expressions = new Map<string, {text: string; parsed?: ParsedExpression}>()
+  /** role full name -> monitored host ids, built once per evaluation pass */
+  private roleIndex?: Map<string, string[]>
 
   constructor(
     private readonly store: Store,
     private readonly connectivityTimeoutS = CONNECTIVITY_TIMEOUT_S,
+    /** where an expression that is not simulated is reported (once per monitor and text) */
+    private readonly log: (line: string) => void = (line) => void process.stderr.write(line + '\n'),
   ) {}
 
   /** One pass over every monitor and host (the timer, and tests through the control API). */
@@ -63,6 +74,9 @@ export class MonitorEvaluator {
     const monitors = this.monitorsOf(['host', 'connectivity'])
     if (monitors.length > 0) for (const h of this.store.hosts.values()) this.evaluateHost(h, monitors)
     for (const m of this.monitorsOf(['service'])) this.evaluateService(m)
+    this.roleIndex = undefined
+    for (const m of this.monitorsOf(['expression'])) this.evaluateExpression(m)
+    for (const id of this.expressions.keys()) if (!this.store.monitors.has(id)) this.expressions.delete(id)
     return {changed: this.changed}
   }
 
@@ -77,6 +91,11 @@ export class MonitorEvaluator {
       }
     } else {
       for (const m of this.monitorsOf(['service'])) if (owners.includes(String(m.service))) this.evaluateService(m)
+    }
+    this.roleIndex = undefined
+    for (const m of this.monitorsOf(['expression'])) {
+      const e = this.expressionOf(m)
+      if (e && dependsOn(e, kind, owners, this.store)) this.evaluateExpression(m)
     }
     return {changed: this.changed}
   }
@@ -126,6 +145,62 @@ export class MonitorEvaluator {
     this.apply(m, undefined, judge(value, m.operator, m.warning, m.critical), value, now)
   }
 
+  /** The parsed expression of an expression monitor; undefined (reported once) when it is not simulated. */
+  private expressionOf(m: Monitor): ParsedExpression | undefined {
+    const text = typeof m.expression === 'string' ? m.expression : ''
+    const known = this.expressions.get(m.id)
+    if (known && known.text === text) return known.parsed
+    let parsed: ParsedExpression | undefined
+    try {
+      parsed = parseExpression(text)
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error
+      // the name and text come from API clients: JSON.stringify escapes control characters
+      const shown = text.length > 200 ? text.slice(0, 200) + '…' : text
+      this.log(`mkr sandbox: expression monitor ${m.id} ${JSON.stringify(String(m.name ?? ''))} is not simulated (${error.message}): ${JSON.stringify(shown)}`)
+    }
+    this.expressions.set(m.id, {text, parsed})
+    return parsed
+  }
+
+  private evaluateExpression(m: Monitor): void {
+    const e = this.expressionOf(m)
+    if (!e) return
+    const now = this.store.now()
+    const back = typeof m.evaluateBackwardMinutes === 'number' ? m.evaluateBackwardMinutes : 2
+    const value = latestValue(e, this.source(), now - back * 60, now)
+    if (value === undefined) return
+    this.apply(m, undefined, judge(value, m.operator, m.warning, m.critical), value, now)
+  }
+
+  /** Metric reads for expressions: points with from < time <= to. */
+  private source(): ExpressionSource {
+    const st = this.store
+    const now = st.now()
+    const after = (points: {time: number; value: number}[], from: number) => points.filter((p) => p.time > from)
+    return {
+      hostPoints: (id, metric, from, to) => {
+        const h = st.getHost(id)
+        return h && !h.isRetired ? after(st.hostMetrics.range(id, metric, from, to, now), from) : []
+      },
+      servicePoints: (svc, metric, from, to) => (st.services.has(svc) ? after(st.serviceMetrics.range(svc, metric, from, to, now), from) : []),
+      roleHosts: (rf) => {
+        if (!this.roleIndex) {
+          this.roleIndex = new Map()
+          for (const h of st.hosts.values()) {
+            if (h.isRetired || !MONITORED_STATUSES.has(h.status)) continue
+            for (const r of h.roleFullnames) {
+              const list = this.roleIndex.get(r)
+              if (list) list.push(h.id)
+              else this.roleIndex.set(r, [h.id])
+            }
+          }
+        }
+        return this.roleIndex.get(rf) ?? []
+      },
+    }
+  }
+
   /** Opens, moves or closes the alert of monitor `m` for `hostId` (undefined: a service monitor). */
   private apply(m: Monitor, hostId: string | undefined, status: AlertStatus, value: number | undefined, now: number): void {
     const key = `${m.id}\t${hostId ?? ''}`
@@ -153,6 +228,14 @@ export class MonitorEvaluator {
     this.store.setAlertStatus(a, status, extra)
     if (a.status !== before) this.changed++
   }
+}
+
+/** Whether a post by these owners can change the expression's value. */
+function dependsOn(e: ParsedExpression, kind: 'host' | 'service', owners: string[], store: Store): boolean {
+  if (kind === 'service') return owners.some((o) => e.services.has(o))
+  if (owners.some((o) => e.hosts.has(o))) return true
+  if (e.roles.size === 0) return false
+  return owners.some((o) => store.getHost(o)?.roleFullnames.some((rf) => e.roles.has(rf)) ?? false)
 }
 
 /** Values are kept to a few decimals, as the API shows them. */

@@ -128,7 +128,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const st = store
   const log = opts.log ?? ((line: string) => void process.stderr.write(line + '\n'))
   const persister = opts.dataFile ? new Persister(st, opts.dataFile, log, opts.saveIntervalMs) : undefined
-  const evaluator = new MonitorEvaluator(st, opts.connectivityTimeoutS ?? CONNECTIVITY_TIMEOUT_S)
+  const evaluator = new MonitorEvaluator(st, opts.connectivityTimeoutS ?? CONNECTIVITY_TIMEOUT_S, log)
   const evaluate = (): EvaluationResult => {
     const r = evaluator.evaluateAll()
     if (r.changed > 0) persister?.markDirty()
