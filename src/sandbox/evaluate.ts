@@ -14,7 +14,8 @@
 // Only `working` and `standby` hosts are monitored; alerts of `maintenance` / `poweroff` hosts stay as
 // they are, and retiring a host closes its alerts (store.retireHost). `maxCheckAttempts` counts
 // evaluation minutes in a row over a threshold. A muted monitor still opens alerts (§3.0) but the
-// webhook sender sends nothing for it. Check monitors are driven by check reports (store.ts).
+// webhook sender sends nothing for it; a downtime keeps alerts from opening (store.mayOpenAlert).
+// Check monitors are driven by check reports (store.ts).
 // - expression monitors (the subset in expression.ts): the expression's value at its newest minute in
 //   the last `evaluateBackwardMinutes` (default 2); the alert has no host. No data: nothing changes. An
 //   expression outside the subset is never evaluated and is reported once on the log as not simulated.
@@ -208,6 +209,7 @@ export class MonitorEvaluator {
     const extra = value === undefined ? {} : {value: round(value)}
     if (status === 'OK') {
       this.attempts.delete(key)
+      this.store.clearSuppression(m.id, hostId)
       if (open) this.move(open, 'OK', extra)
       return
     }
@@ -219,6 +221,8 @@ export class MonitorEvaluator {
     const max = typeof m.maxCheckAttempts === 'number' ? m.maxCheckAttempts : 1
     if (count < max) return
     this.attempts.delete(key)
+    // a downtime keeps the alert from opening (store.mayOpenAlert)
+    if (!this.store.mayOpenAlert(m.id, m.type, hostId)) return
     this.store.addAlert({type: m.type, monitorId: m.id, ...(hostId !== undefined ? {hostId} : {}), status, ...extra, openedAt: now})
     this.changed++
   }

@@ -3,6 +3,7 @@
 // Everything the API returns is built by the `*View` methods, so shapes live in one place.
 import {uniqueId} from './ids.js'
 import {MetricSeriesStore, type MetricsSnapshot} from './metrics.js'
+import {activeDowntime} from './notification-routing.js'
 import type {Obj} from './validate.js'
 
 export const HOST_STATUSES = ['working', 'standby', 'maintenance', 'poweroff'] as const
@@ -263,6 +264,8 @@ export class Store {
   metricsListener?: MetricsListener
   /** open alerts by `monitorId\thostId`, oldest first: monitor evaluation looks one up per host and monitor */
   private readonly openIndex = new Map<string, Alert[]>()
+  /** `monitorId\thostId` of targets whose alert a downtime kept from opening, until they are seen OK again */
+  private readonly suppressed = new Set<string>()
   /** every id ever handed out, so no two objects share one */
   private readonly ids = new Set<string>()
 
@@ -553,6 +556,26 @@ export class Store {
     return log
   }
 
+  /**
+   * Whether a new alert of this monitor for this host (none: a service or expression monitor) may open
+   * now. Not while a downtime covers it; and an alert a downtime kept from opening stays unopened after
+   * the downtime ends, until the target is seen OK again (clearSuppression) — except connectivity, which
+   * alerts when the host is still gone after the downtime (https://mackerel.io/docs/entry/howto/downtimes).
+   */
+  mayOpenAlert(monitorId: string, type: string, hostId?: string): boolean {
+    const key = `${monitorId}\t${hostId ?? ''}`
+    if (activeDowntime(this, monitorId, hostId)) {
+      if (type !== 'connectivity') this.suppressed.add(key)
+      return false
+    }
+    return !this.suppressed.has(key)
+  }
+
+  /** The monitor judged this target OK: a past downtime's suppression ends. */
+  clearSuppression(monitorId: string, hostId?: string): void {
+    if (this.suppressed.size > 0) this.suppressed.delete(`${monitorId}\t${hostId ?? ''}`)
+  }
+
   /** Closes an open alert: status OK, reason, closedAt, and a log entry. */
   closeAlert(id: string, reason: string | undefined, trigger = 'manual'): Alert | undefined {
     const a = this.alerts.get(id)
@@ -636,9 +659,10 @@ export class Store {
       message: r.message,
       failures,
     })
+    if (r.status === 'OK') this.clearSuppression(mon.id, r.hostId)
     const open = this.openAlertFor(mon.id, r.hostId)
     if (open) this.setAlertStatus(open, r.status, {message: r.message})
-    else if (r.status !== 'OK' && failures >= (r.maxCheckAttempts ?? 1))
+    else if (r.status !== 'OK' && failures >= (r.maxCheckAttempts ?? 1) && this.mayOpenAlert(mon.id, 'check', r.hostId))
       this.addAlert({type: 'check', monitorId: mon.id, hostId: r.hostId, status: r.status, message: r.message, openedAt: now})
     return true
   }

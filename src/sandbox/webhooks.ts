@@ -1,10 +1,12 @@
 // Alert webhooks: when an alert opens, changes status or closes, POST its payload (webhook-payload.ts)
-// to every webhook channel subscribed to the `alert` event. Deliveries never delay the API answer
+// to the webhook channels subscribed to the `alert` event that its notification groups reach, unless a
+// downtime silences it (notification-routing.ts). Deliveries never delay the API answer
 // (they run after it), are sent in order per channel, time out, are retried a few times on a
 // network error, 429 or 5xx, and end up in a bounded list the control API shows (/_sandbox/webhooks).
 import type {ClientRequest, IncomingMessage, RequestOptions} from 'node:http'
 import type {Alert, Rec, Store} from './store.js'
 import type {Obj} from './validate.js'
+import {activeDowntime, channelInSomeGroup, channelsFor} from './notification-routing.js'
 import {alertWebhookPayload} from './webhook-payload.js'
 
 export interface WebhookDelivery {
@@ -64,6 +66,8 @@ export class WebhookSender {
   private readonly inflight = new Set<ClientRequest>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private closed = false
+  /** channels already reported as in no notification group */
+  private readonly hinted = new Set<string>()
   private readonly timeoutMs: number
   private readonly retries: number
   private readonly retryDelayMs: number
@@ -81,19 +85,37 @@ export class WebhookSender {
     this.log = opts.log ?? ((line) => void process.stderr.write(line + '\n'))
   }
 
-  /** The store's alert listener: queues one delivery per subscribed webhook channel. */
+  /** The store's alert listener: queues one delivery per subscribed webhook channel the alert's groups reach. */
   alertChanged(a: Alert, trigger: string): void {
     if (this.closed) return
     // a muted monitor still opens alerts, but sends no notifications (reference/mackerel-api.md §3.0)
     if (this.store.monitors.get(a.monitorId)?.isMute === true) return
     // standby hosts are monitored, but their alerts notify no one (https://mackerel.io/docs/entry/howto/alerts)
     if (a.hostId !== undefined && this.store.getHost(a.hostId)?.status === 'standby') return
-    const channels = [...this.store.channels.values()].filter(
-      (c) => c.type === 'webhook' && Array.isArray(c.events) && c.events.includes('alert') && !c.suspendedAt,
-    )
+    // a downtime in effect pauses notifications, also of alerts opened before it (notification-routing.ts)
+    if (activeDowntime(this.store, a.monitorId, a.hostId)) return
+    const subscribed = (c: Rec) => c.type === 'webhook' && Array.isArray(c.events) && c.events.includes('alert') && !c.suspendedAt
+    const channels: Rec[] = []
+    for (const id of channelsFor(this.store, a)) {
+      const c = this.store.channels.get(id)
+      if (c && subscribed(c)) channels.push(c)
+    }
+    this.hintUngrouped(subscribed)
     if (channels.length === 0) return
     const payload = alertWebhookPayload(this.store, a, trigger, this.baseUrl())
     for (const ch of channels) this.enqueue(ch, a, payload)
+  }
+
+  /** Says once per channel that a webhook channel in no notification group gets no alerts (as in Mackerel). */
+  private hintUngrouped(subscribed: (c: Rec) => boolean): void {
+    for (const c of this.store.channels.values()) {
+      if (this.hinted.has(c.id) || !subscribed(c) || channelInSomeGroup(this.store, c.id)) continue
+      this.hinted.add(c.id)
+      this.log(
+        `mkr sandbox: webhook channel ${JSON.stringify(String(c.name))} is in no notification group, so it gets no alert notifications ` +
+          '(create it with "addToDefaultNotificationGroup": true, or add it to a group)',
+      )
+    }
   }
 
   deliveries(): WebhookDelivery[] {

@@ -144,7 +144,8 @@ command = ["sh", "-c", ${JSON.stringify(remedy)}]
       }
       assert.ok(port, stderr)
       // a channel with the wrong token first: its webhook must be refused and run nothing
-      sb.store.addRecord(sb.store.channels, {name: 'wrong', type: 'webhook', url: `http://127.0.0.1:${port}/?token=nope-nope-nope-nope`, events: ['alert'], enabledGraphImage: false, suspendedAt: null})
+      const channel = sb.store.addRecord(sb.store.channels, {name: 'wrong', type: 'webhook', url: `http://127.0.0.1:${port}/?token=nope-nope-nope-nope`, events: ['alert'], enabledGraphImage: false, suspendedAt: null})
+      ;(sb.store.ensureDefaultNotificationGroup().childChannelIds as string[]).push(channel.id) // a channel in no group hears nothing
       let r = await runMkr(['wrap', '-n', 'backup', '-H', hostId, '--', 'false'], {env})
       assert.equal(r.code, 1, r.stderr)
       await sb.webhooksSettled()

@@ -51,7 +51,7 @@ describe('sandbox: monitor evaluation', () => {
   it('a host metric crossing a threshold opens an alert at once, moves it and closes it; the webhook receiver gets each change', async () => {
     const hook = await receiver()
     try {
-      await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: hook.url, events: ['alert']})
+      await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: hook.url, events: ['alert'], addToDefaultNotificationGroup: true})
       const m = await monitor({type: 'host', name: 'load', metric: 'loadavg5', operator: '>', warning: 2, critical: 4, duration: 1})
       await post(web, 'loadavg5', 1)
       assert.deepEqual(await alertsOf(m.id), [])
@@ -177,7 +177,7 @@ describe('sandbox: monitor evaluation', () => {
   it('a muted monitor opens alerts but sends no webhook; standby hosts likewise notify no one', async () => {
     const hook = await receiver()
     try {
-      await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: hook.url, events: ['alert']})
+      await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: hook.url, events: ['alert'], addToDefaultNotificationGroup: true})
       const muted = await monitor({type: 'host', name: 'm', metric: 'x', operator: '>', critical: 1, duration: 1, isMute: true})
       await post(web, 'x', 5)
       assert.equal((await alertsOf(muted.id))[0].status, 'CRITICAL')

@@ -149,7 +149,7 @@ describe('sandbox: expression monitors', () => {
   it('avg(roleSlots(...)) opens an alert at once, moves it and closes it; the webhook receiver gets each change', async () => {
     const hook = await receiver()
     try {
-      await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: hook.url, events: ['alert']})
+      await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: hook.url, events: ['alert'], addToDefaultNotificationGroup: true})
       const m = await monitor({type: 'expression', name: 'web load', expression: 'avg(roleSlots("shop:web", "loadavg5"))', operator: '>', warning: 4, critical: 8})
       await post(web1, 'loadavg5', 3)
       await post(web2, 'loadavg5', 4)

@@ -193,7 +193,9 @@ describe('sandbox: alert webhooks', () => {
     await rx.close()
   })
 
-  const webhook = (url: string, events = ['alert']) => call(sb, 'POST', '/api/v0/channels', {name: 'rx', type: 'webhook', url, events}).then((r) => r.body)
+  // in the default notification group: it gets every alert (a channel in no group gets none)
+  const webhook = (url: string, events = ['alert']) =>
+    call(sb, 'POST', '/api/v0/channels', {name: 'rx', type: 'webhook', url, events, addToDefaultNotificationGroup: true}).then((r) => r.body)
   const report = (status: string, message: string, at = NOW_S) =>
     call(sb, 'POST', '/api/v0/monitoring/checks/report', {reports: [{source: {type: 'host', hostId}, name: 'nightly', status, message, occurredAt: at}]})
 
@@ -378,8 +380,8 @@ describe('sandbox: alert webhooks', () => {
       res.end()
     })
     try {
-      await call(other, 'POST', '/api/v0/channels', {name: 'silent', type: 'webhook', url: silent.url, events: ['alert']})
-      await call(other, 'POST', '/api/v0/channels', {name: 'refusing', type: 'webhook', url: refusing.url, events: ['alert']})
+      await call(other, 'POST', '/api/v0/channels', {name: 'silent', type: 'webhook', url: silent.url, events: ['alert'], addToDefaultNotificationGroup: true})
+      await call(other, 'POST', '/api/v0/channels', {name: 'refusing', type: 'webhook', url: refusing.url, events: ['alert'], addToDefaultNotificationGroup: true})
       other.store.addAlert({type: 'check', hostId, status: 'WARNING', message: 'm'})
       await other.webhooksSettled()
       const byName = Object.fromEntries(other.webhooks().map((d) => [d.channelName, d]))

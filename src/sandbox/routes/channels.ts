@@ -1,6 +1,6 @@
 // §7.3 notification channels (list, create email/slack/webhook, update, delete) and §7.4 notification
 // groups (CRUD; the default group can be neither renamed nor deleted). Webhook channels subscribed to
-// `alert` receive alert notifications (webhooks.ts).
+// `alert` receive the alert notifications their groups route to them (notification-routing.ts).
 import {badRequest, notFound} from '../http.js'
 import type {Router} from '../router.js'
 import type {Rec, Store} from '../store.js'

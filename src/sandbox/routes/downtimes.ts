@@ -1,5 +1,6 @@
 // §7.2 downtimes (list, create, update, delete; there is no GET of one), scoped by services, roles and
-// monitors that must exist. Stored and returned; the sandbox does not silence alerts during a downtime.
+// monitors that must exist. While one is in effect, the alerts it covers neither open nor notify
+// (downtime.ts, store.mayOpenAlert, notification-routing.ts).
 import {badRequest} from '../http.js'
 import type {Router} from '../router.js'
 import type {Rec, Store} from '../store.js'
