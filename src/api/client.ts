@@ -10,7 +10,9 @@
 // - redirects are never followed (any 3xx is a RedirectError naming the Location): following one would
 //   send the API key to the other host and turn a POST into a GET;
 // - server text put into an error (message, status text, Location) has the API key masked; the
-//   error classes escape its control characters.
+//   error classes escape its control characters;
+// - HTTP_PROXY / HTTPS_PROXY / NO_PROXY are honoured with the Go mkr's rules (src/api/proxy.ts, loaded
+//   only when a proxy variable is set); a proxy that is unreachable or refuses is named in the error.
 import {readFileSync} from 'node:fs'
 import {BEFORE_V8_FLAGS} from '../cli/cache-events.js'
 import {maskSecret} from '../secret.js'
@@ -36,6 +38,8 @@ export interface ClientOptions {
   now?: () => number
   /** sends one attempt (default: the process's, see useTransport) */
   transport?: Transport
+  /** tests only: see ProxyOptions in src/api/proxy.ts */
+  proxy?: import('./proxy.js').ProxyOptions
   /** told about every retry (the command may log it at debug level) */
   onRetry?: (info: {method: string; path: string; attempt: number; delayMs: number; reason: string}) => void
 }
@@ -93,6 +97,8 @@ export interface TransportRequest {
   signal: AbortSignal
   connectTimeoutMs: number
   attemptTimeoutMs: number
+  /** tests only: see ProxyOptions in src/api/proxy.ts */
+  proxy?: import('./proxy.js').ProxyOptions
 }
 
 /**
@@ -101,11 +107,38 @@ export interface TransportRequest {
  */
 export type Transport = (url: URL, req: TransportRequest) => Promise<TransportResponse>
 
+/** The variables that can make a request go through a proxy: without any, src/api/proxy.ts is never loaded. */
+const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy']
+let proxyModule: typeof import('./proxy.js') | undefined
+type ProxyRoute = import('./proxy.js').ProxyDispatcher
+
+/**
+ * The dispatcher sending a request to `url` through its proxy, or undefined for a direct connection.
+ * Read at request time, as the environment (and, in tests, the proxy) may change between clients.
+ */
+async function proxyRoute(url: URL, req: TransportRequest): Promise<ProxyRoute | undefined> {
+  if (!PROXY_VARS.some((k) => process.env[k])) return undefined
+  proxyModule ??= await import('./proxy.js')
+  return proxyModule.proxyDispatcherFor(url, req, req.proxy)
+}
+
+/** A transport's failure through `route`, explained (an unreachable proxy named as such). */
+const viaRoute = (err: unknown, route: ProxyRoute | undefined) => (route ? proxyModule!.explainProxyFailure(err, route.proxy) : err)
+
 /** The global fetch, looked up at request time (nock replaces it in tests). */
 export const fetchTransport: Transport = async (url, req) => {
-  // `manual`: fetch then hands us the 3xx itself (status and Location readable)
-  const res = await globalThis.fetch(url, {method: req.method, headers: req.headers, body: req.body, signal: req.signal, redirect: 'manual'})
-  const text = await res.text()
+  const route = await proxyRoute(url, req)
+  // `manual`: fetch then hands us the 3xx itself (status and Location readable); `dispatcher` is
+  // undici's extension of fetch (nock ignores it)
+  const init = {method: req.method, headers: req.headers, body: req.body, signal: req.signal, redirect: 'manual', ...(route && {dispatcher: route})}
+  let res: Response
+  let text: string
+  try {
+    res = await globalThis.fetch(url, init as RequestInit)
+    text = await res.text()
+  } catch (error) {
+    throw viaRoute(error, route)
+  }
   return {status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name), text}
 }
 
@@ -137,8 +170,6 @@ async function sharedAgent(connectTimeoutMs: number, attemptTimeoutMs: number): 
   // WebSocket, caches and mocks. The bundle resolves the path at build time (scripts/build.js), so a
   // moved file fails the build, not a user's command.
   const {default: Agent} = await import('undici/lib/dispatcher/agent.js')
-  // node:v8 only here: at the top it cost `mkr wrap -- true`, which sends nothing, ~0.3 ms (measured)
-  v8 ??= await import('node:v8')
   agent ??= new Agent({
     connect: {timeout: connectTimeoutMs},
     headersTimeout: attemptTimeoutMs,
@@ -153,7 +184,10 @@ async function sharedAgent(connectTimeoutMs: number, attemptTimeoutMs: number): 
  * no Response or web streams to load and build, and the status text as the server sent it.
  */
 export const undiciTransport: Transport = async (url, req) => {
-  const dispatcher = await sharedAgent(req.connectTimeoutMs, req.attemptTimeoutMs)
+  const route = await proxyRoute(url, req)
+  const dispatcher = route ?? (await sharedAgent(req.connectTimeoutMs, req.attemptTimeoutMs))
+  // node:v8 only here: at the top it cost `mkr wrap -- true`, which sends nothing, ~0.3 ms (measured)
+  v8 ??= await import('node:v8')
   req.signal.throwIfAborted()
   liftoff(true)
   return new Promise<TransportResponse>((resolve, reject) => {
@@ -163,7 +197,7 @@ export const undiciTransport: Transport = async (url, req) => {
     const chunks: Buffer[] = []
     let settled = false
     let ctrl: {abort(reason: Error): void} | undefined
-    const fail = (err: Error) => {
+    const fail = (err: unknown) => {
       if (settled) return
       settled = true
       req.signal.removeEventListener('abort', onAbort)
@@ -206,7 +240,7 @@ export const undiciTransport: Transport = async (url, req) => {
           })
         },
         onResponseError(_controller, err) {
-          fail(err)
+          fail(viaRoute(err, route))
         },
       },
     )
@@ -259,9 +293,17 @@ function describeNetworkError(err: unknown, url: URL, timeoutMs: number, timedOu
  */
 export const MIN_ATTEMPT_MS = 1_000
 
+/** What src/api/proxy.ts's ProxyError carries (recognised by its code: that module loads only with a proxy). */
+interface ProxyFailure {
+  code: 'MKR_PROXY'
+  message: string
+  neverSent: boolean
+  permanent: boolean
+}
+
 export class ApiClient {
   readonly base: URL
-  private readonly o: Required<Omit<ClientOptions, 'onRetry' | 'transport'>> & Pick<ClientOptions, 'onRetry' | 'transport'>
+  private readonly o: Required<Omit<ClientOptions, 'onRetry' | 'transport' | 'proxy'>> & Pick<ClientOptions, 'onRetry' | 'transport' | 'proxy'>
 
   constructor(opts: ClientOptions) {
     const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined))
@@ -347,7 +389,15 @@ export class ApiClient {
       const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout
       let failure: ApiError | NetworkError
       try {
-        const res = await transport(url, {method, headers, body, signal, connectTimeoutMs: this.o.connectTimeoutMs, attemptTimeoutMs: this.o.attemptTimeoutMs})
+        const res = await transport(url, {
+          method,
+          headers,
+          body,
+          signal,
+          connectTimeoutMs: this.o.connectTimeoutMs,
+          attemptTimeoutMs: this.o.attemptTimeoutMs,
+          proxy: this.o.proxy,
+        })
         const text = res.text
         if (res.status >= 300 && res.status <= 399) throw new RedirectError(method, path, res.status, this.location(res.header('location'), url))
         if (res.status >= 200 && res.status <= 299) return decode<T>(method, path, text, (t) => this.redact(t))
@@ -366,9 +416,11 @@ export class ApiClient {
         if (opts.signal?.aborted) throw cancelled(attempt)
         const timedOut = timeout.aborted
         const code = errorCode(error)
-        const neverSent = !timedOut && code !== undefined && NEVER_SENT.has(code)
-        failure = new NetworkError(method, path, describeNetworkError(error, url, timeoutMs, timedOut), neverSent, attempt)
-        if (!idempotent && !neverSent) throw failure
+        const proxy = !timedOut && code === 'MKR_PROXY' ? (error as ProxyFailure) : undefined
+        const neverSent = proxy ? proxy.neverSent : !timedOut && code !== undefined && NEVER_SENT.has(code)
+        failure = new NetworkError(method, path, proxy ? proxy.message : describeNetworkError(error, url, timeoutMs, timedOut), neverSent, attempt)
+        if (proxy) failure.hint = proxyModule?.PROXY_HINT
+        if (proxy?.permanent || (!idempotent && !neverSent)) throw failure
         const delay = this.delay(attempt)
         if (!this.canRetry(attempt, delay, deadline, opts.maxAttempts)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: failure.reason})
@@ -510,12 +562,12 @@ export function statusText(status: number): string {
 export async function closeAgent(): Promise<void> {
   const a = agent
   agent = undefined
-  await a?.close()
+  await Promise.all([a?.close(), proxyModule?.closeProxyDispatchers()])
 }
 
 /** Aborts requests still in flight and closes every socket (when waiting for them is not wanted). */
 export async function destroyAgent(): Promise<void> {
   const a = agent
   agent = undefined
-  await a?.destroy()
+  await Promise.all([a?.destroy(), proxyModule?.closeProxyDispatchers(true)])
 }

@@ -2,6 +2,8 @@
 // request is bounded (a deadline for the whole request, a cap on the body), only https leaves this
 // machine (plain http only to a loopback address: mirrors and tests on 127.0.0.1), and redirects are
 // followed by hand so that each hop is checked the same way (GitHub sends downloads to another host).
+// HTTPS_PROXY / NO_PROXY are honoured with the Go mkr's rules (src/api/proxy.ts, loaded only when a
+// proxy variable is set): https through a CONNECT tunnel, the certificate still checked end to end.
 import {createWriteStream} from 'node:fs'
 import type {IncomingMessage} from 'node:http'
 import {CliError} from '../errors.js'
@@ -48,6 +50,8 @@ export interface RequestOptions {
   redirects?: number
   /** write the body to this file instead of returning it */
   toFile?: string
+  /** tests only: see ProxyOptions in src/api/proxy.ts */
+  proxy?: import('../api/proxy.js').ProxyOptions
 }
 
 export interface Response {
@@ -93,10 +97,31 @@ interface Raw {
   stream: IncomingMessage
 }
 
+const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy']
+
 async function once(u: URL, opts: RequestOptions, signal: AbortSignal): Promise<Raw> {
+  // Only https leaves this machine (checkRemoteUrl) and loopback is never proxied, so a proxy means a
+  // CONNECT tunnel with TLS to the host inside it
+  let tunnelled: import('node:tls').TLSSocket | undefined
+  if (u.protocol === 'https:' && PROXY_VARS.some((k) => process.env[k])) {
+    const proxyApi = await import('../api/proxy.js')
+    try {
+      const proxy = proxyApi.processProxyFor(u, opts.proxy)
+      if (proxy) {
+        const host = u.hostname.replace(/^\[(.*)\]$/, '$1')
+        const tunnel = await proxyApi.openTunnel(proxy, host, Number(u.port) || 443, opts.timeoutMs ?? 30_000, signal)
+        tunnelled = await proxyApi.tlsOverTunnel(tunnel, host, opts.timeoutMs ?? 30_000)
+      }
+    } catch (error) {
+      throw networkError(error as NodeJS.ErrnoException, u, signal, proxyApi.PROXY_HINT)
+    }
+  }
   const mod = u.protocol === 'https:' ? await import('node:https') : await import('node:http')
   return new Promise((resolve, reject) => {
-    const req = mod.request(u, {method: opts.method ?? 'GET', headers: {'user-agent': USER_AGENT, ...opts.headers}, signal}, (res) => {
+    const options: import('node:https').RequestOptions = {method: opts.method ?? 'GET', headers: {'user-agent': USER_AGENT, ...opts.headers}, signal}
+    // the tunnel's TLS socket, connected and verified for u's host
+    if (tunnelled) options.createConnection = () => tunnelled
+    const req = mod.request(u, options, (res) => {
       resolve({status: res.statusCode ?? 0, headers: res.headers, url: u.toString(), stream: res})
     })
     req.on('error', (error: NodeJS.ErrnoException) => reject(networkError(error, u, signal)))
@@ -104,11 +129,16 @@ async function once(u: URL, opts: RequestOptions, signal: AbortSignal): Promise<
   })
 }
 
-function networkError(error: NodeJS.ErrnoException, u: URL, signal: AbortSignal): CliError {
+/** A failed request as a one-line error; a proxy's failure (code MKR_PROXY) names the proxy, with `proxyHint`. */
+function networkError(error: NodeJS.ErrnoException, u: URL, signal: AbortSignal, proxyHint?: string): CliError {
   const where = escapeControl(u.toString())
   if (signal.aborted || error.name === 'AbortError') return new CliError(`timed out: ${where}`, {hint: 'check the network, or retry later'})
+  if (error.code === 'MKR_PROXY')
+    return new CliError(`cannot reach ${where}: ${escapeControl(error.message)}`, {hint: proxyHint})
   const why = error.code === 'ENOTFOUND' ? `cannot resolve ${u.hostname}` : error.code === 'ECONNREFUSED' ? 'connection refused' : error.message
-  return new CliError(`cannot reach ${where}: ${escapeControl(why)}`, {hint: 'check the network (a proxy is not supported: download the archive and give its file:// URL)'})
+  return new CliError(`cannot reach ${where}: ${escapeControl(why)}`, {
+    hint: 'check the network (behind a proxy, set HTTPS_PROXY; or download the archive and give its file:// URL)',
+  })
 }
 
 function tooLarge(url: string, max: number): CliError {
