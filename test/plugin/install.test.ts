@@ -74,9 +74,11 @@ describe('plugin install', () => {
   let prefix: string
   let deps: PluginInstallDeps
 
-  // Another suite may have left nock's interceptor on node:http in this process; it turns a response
-  // destroyed part-way into an "aborted" error that a real socket does not give. Downloads here talk
-  // to real local servers, so they run without it.
+  // nock (imported by other suites of this process) intercepts node:http; once requests have gone
+  // through its interceptor (e.g. the sandbox's webhooks in test/e2e/runbook.test.ts), restore() no
+  // longer takes it off, and its mock socket ends a streamed response early ("aborted") where a real
+  // socket does not. Downloads here talk to real local servers: this suite restores nock and runs
+  // first (`mocha --file test/plugin/install.test.ts` in package.json), before any request.
   let nockWasActive = false
   before(async () => {
     nockWasActive = nock.isActive()
