@@ -2,7 +2,7 @@
 // `npm run demo`: the quick start with no Mackerel account. Starts the embedded sandbox, then runs the
 // commands an operator would, printing each one and its output. Stops the sandbox at the end.
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -22,7 +22,11 @@ const exports = await new Promise((resolve, reject) => {
   sandbox.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)))
 })
 const state = mkdtempSync(join(tmpdir(), 'mkr-demo-'))
-const env = {...process.env, ...exports, XDG_STATE_HOME: state, NO_COLOR: '1'}
+// `mkr` on the PATH of the commands the runbook runs (without `npm link` there is none)
+mkdirSync(join(state, 'bin'))
+writeFileSync(join(state, 'bin', 'mkr'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(run)} "$@"\n`)
+chmodSync(join(state, 'bin', 'mkr'), 0o755)
+const env = {...process.env, ...exports, XDG_STATE_HOME: state, NO_COLOR: '1', PATH: `${join(state, 'bin')}:${process.env.PATH}`}
 
 function mkr(args, opts = {}) {
   process.stdout.write(`\n$ mkr ${args.map((a) => (/[\s'"|;]/.test(a) ? `'${a}'` : a)).join(' ')}\n`)
@@ -48,6 +52,10 @@ try {
   console.log(`\nthe sandbox received ${reports.length} check report(s):`)
   for (const r of reports) console.log(`  ${r.report.name} ${r.report.status}: ${JSON.stringify(r.report.message)}`)
   mkr(['alerts', 'list'], {expect: 0})
+  // alert automation: the runbook puts the owner, the runbook link and the job's context into the
+  // alert's memo, and runs the announced remedy (examples/runbook.toml)
+  mkr(['runbook', 'run', join(root, 'examples', 'runbook.toml'), '--once'], {expect: 0})
+  mkr(['alerts', '--jq', '.[0].memo'], {expect: 0}) // the newest alert: the wrapped job's
   mkr(['monitors', 'pull', '-F', join(state, 'monitors.json')], {expect: 0})
   mkr(['monitors', 'diff', '-F', join(state, 'monitors.json')], {expect: 0})
 } finally {
