@@ -11,7 +11,7 @@ import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {fmtMs, fmtRss, median, ratio, runOk, table} from './lib.js'
+import {fmtMs, fmtRss, median, ratio, runOk, startSandbox, table} from './lib.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.js')
@@ -36,6 +36,22 @@ for (let i = 0; i < STARTS; i++) {
   nodeE0.push((await runOk(node, ['-e', '0'], opts)).ms)
   wrapTrue.push((await runOk(node, [bin, 'wrap', '--', 'true'], opts)).ms)
   version.push((await runOk(node, [bin, '--version'], opts)).ms)
+}
+
+// a failing job whose report is sent, against a minimal script that runs the job and posts the report
+const sb = await startSandbox(bin, ['--no-seed', '--hosts', '1'])
+const apiEnv = {...env, MACKEREL_APIBASE: sb.base, MACKEREL_APIKEY: sb.key}
+const {execFileSync} = await import('node:child_process')
+const hostId = JSON.parse(execFileSync(node, [bin, 'hosts', '--json'], {env: apiEnv, encoding: 'utf8'}))[0].id
+const reportFloor = []
+const reportWrap = []
+try {
+  for (let i = 0; i < STARTS; i++) {
+    reportFloor.push((await runOk(node, [join(root, 'bench', 'minimal-report.js'), hostId, 'bench-job', 'false'], {...opts, env: apiEnv, expectCode: 1})).ms)
+    reportWrap.push((await runOk(node, [bin, 'wrap', '-n', 'bench-job', '-H', hostId, '--', 'false'], {...opts, env: apiEnv, expectCode: 1})).ms)
+  }
+} finally {
+  sb.child.kill()
 }
 
 const job = ['--', 'head', '-c', String(BYTES), '/dev/zero']
@@ -64,6 +80,7 @@ console.log(
     [
       row('`mkr wrap -- true` vs `node -e 0`', wrapTrue, nodeE0, '≤ 1.5×'),
       row('`mkr --version` vs `node -e 0`', version, nodeE0, '≤ 2×'),
+      row('`mkr wrap` of a failing job, report sent, vs a node:http script running it and posting the report', reportWrap, reportFloor, '≤ 2×'),
       row(`${size} through \`mkr wrap\` to /dev/null vs \`job \\| cat\``, plain, floor, '≤ 2×'),
       row(`${size} through \`mkr wrap -d\` (capture on) vs \`job \\| cat\``, detail, floor, '≤ 2×'),
       [`peak RSS of wrap, ${size}`, fmtRss(rssPlain), '', '', '< 100 MiB'],
