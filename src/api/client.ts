@@ -16,7 +16,7 @@
 import {readFileSync} from 'node:fs'
 import {BEFORE_V8_FLAGS} from '../cli/cache-events.js'
 import {maskSecret} from '../secret.js'
-import {ApiError, InvalidResponseError, NetworkError, RedirectError, RETRYABLE_STATUS, serverMessage} from './errors.js'
+import {ApiError, errorCode, InvalidResponseError, NetworkError, RedirectError, RETRYABLE_STATUS, serverMessage} from './errors.js'
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[]
 export type Query = Record<string, QueryValue>
@@ -252,16 +252,6 @@ let defaultTransport: Transport = fetchTransport
 /** The transport of clients made without one: the CLI's entry sets undiciTransport. */
 export function useTransport(t: Transport): void {
   defaultTransport = t
-}
-
-function errorCode(err: unknown): string | undefined {
-  let e: unknown = err
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
-    const code = (e as {code?: unknown}).code
-    if (typeof code === 'string') return code
-    e = (e as {cause?: unknown}).cause
-  }
-  return undefined
 }
 
 function describeNetworkError(err: unknown, url: URL, timeoutMs: number, timedOut: boolean): string {

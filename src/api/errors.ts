@@ -112,3 +112,14 @@ export function serverMessage(body: string): string | undefined {
   }
   return undefined
 }
+
+/** The `code` of a network error or of one of its causes (undici wraps the socket error in `cause`). */
+export function errorCode(err: unknown): string | undefined {
+  let e: unknown = err
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    const code = (e as {code?: unknown}).code
+    if (typeof code === 'string') return code
+    e = (e as {cause?: unknown}).cause
+  }
+  return undefined
+}

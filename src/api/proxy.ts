@@ -24,6 +24,7 @@ import type {Duplex} from 'node:stream'
 import type {TLSSocket} from 'node:tls'
 import {domainToASCII} from 'node:url'
 import {isIP} from 'node:net'
+import {errorCode} from './errors.js'
 
 export interface Proxy {
   /** scheme, host and port (no credentials, no path) */
@@ -246,16 +247,6 @@ export function processProxyFor(url: URL, opts: ProxyOptions = {}): Proxy | unde
 
 const CONNECT_FAILED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
-function codeOf(err: unknown): string | undefined {
-  let e: unknown = err
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
-    const code = (e as {code?: unknown}).code
-    if (typeof code === 'string') return code
-    e = (e as {cause?: unknown}).cause
-  }
-  return undefined
-}
-
 /**
  * `err`, from a request sent through `proxy`, as a ProxyError when it is about the proxy (could not
  * connect to it); other errors are returned as they are.
@@ -264,7 +255,7 @@ export function explainProxyFailure(err: unknown, proxy: Proxy): unknown {
   // ours, perhaps inside fetch's TypeError('fetch failed')
   for (let e: unknown = err, i = 0; i < 5 && e && typeof e === 'object'; i++, e = (e as {cause?: unknown}).cause)
     if ((e as {code?: unknown}).code === 'MKR_PROXY') return e
-  const code = codeOf(err)
+  const code = errorCode(err)
   if (code === undefined || !CONNECT_FAILED.has(code)) return err
   const why =
     code === 'ECONNREFUSED'

@@ -68,6 +68,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     const child = process.env[CHILD_ENV] === '1'
     if (child) {
       // the parent closes our pipes once it has the exports: later writes must not crash the server
+      // (listeners on the process's own streams, which the IO object writes to)
       process.stdout.on('error', () => {})
       process.stderr.on('error', () => {})
     }
@@ -84,8 +85,8 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
       throw new CliError(`sandbox: ${e.message}`)
     }
 
-    process.stdout.write(`export MACKEREL_APIBASE=${sb.url}\nexport MACKEREL_APIKEY=${shellQuote(sb.apiKey)}\n`)
-    if (child) process.stderr.write('ready\n')
+    this.io.out(`export MACKEREL_APIBASE=${sb.url}\nexport MACKEREL_APIKEY=${shellQuote(sb.apiKey)}\n`)
+    if (child) this.io.err('ready\n')
     const hosts = sb.store.listHosts({statuses: ['working', 'standby', 'maintenance', 'poweroff']}).length
     this.info(
       `mkr sandbox: Mackerel API on ${sb.url} with ${hosts} hosts (key ${sb.apiKey}, read-only key ${READ_ONLY_KEY}; ` +
@@ -125,7 +126,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
       child.on('error', reject)
       child.on('exit', (code) => {
         // the child already printed `mkr: ...` to its stderr
-        process.stderr.write(err)
+        this.io.err(err)
         reject(Object.assign(new Error('sandbox exited'), {code: 'EEXIT', oclif: {exit: code ?? 1}}))
       })
     }).catch((error) => {
@@ -136,7 +137,7 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     child.stdout!.destroy()
     child.stderr!.destroy()
     child.unref()
-    process.stdout.write(`${exports}export MKR_SANDBOX_PID=${child.pid}\n`)
+    this.io.out(`${exports}export MKR_SANDBOX_PID=${child.pid}\n`)
     this.info(`mkr sandbox: serving in the background as pid ${child.pid}; stop it with: kill ${child.pid}`)
   }
 }

@@ -66,7 +66,7 @@ export class MonitorEvaluator {
     private readonly store: Store,
     private readonly connectivityTimeoutS = CONNECTIVITY_TIMEOUT_S,
     /** where an expression that is not simulated is reported (once per monitor and text) */
-    private readonly log: (line: string) => void = (line) => void process.stderr.write(line + '\n'),
+    private readonly log: (line: string) => void = store.log,
   ) {}
 
   /** One pass over every monitor and host (the timer, and tests through the control API). */

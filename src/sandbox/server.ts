@@ -126,7 +126,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (opts.seedHosts) seedHosts(store, opts.seedHosts)
   }
   const st = store
-  const log = opts.log ?? ((line: string) => void process.stderr.write(line + '\n'))
+  if (opts.log) st.log = opts.log
+  const log = st.log
   const persister = opts.dataFile ? new Persister(st, opts.dataFile, log, opts.saveIntervalMs) : undefined
   const evaluator = new MonitorEvaluator(st, opts.connectivityTimeoutS ?? CONNECTIVITY_TIMEOUT_S, log)
   const evaluate = (): EvaluationResult => {
@@ -144,7 +145,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     timeoutMs: opts.webhookTimeoutMs,
     retries: opts.webhookRetries,
     retryDelayMs: opts.webhookRetryDelayMs,
-    log: opts.log,
+    log,
   })
 
   const router = new Router()
@@ -242,7 +243,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         return 200
       } catch (error) {
         if (error instanceof HttpError) return reply(error.status, error.message)
-        process.stderr.write(`mkr sandbox: internal error on ${method} ${path}: ${(error as Error).stack}\n`)
+        log(`mkr sandbox: internal error on ${method} ${path}: ${(error as Error).stack}`)
         return reply(500, `Internal server error: ${(error as Error).message}`)
       }
     }

@@ -260,6 +260,8 @@ export class Store {
   readonly hostLastPost = new Map<string, number>()
   /** called after an alert opens, changes status or closes (the server sends webhooks from it) */
   alertListener?: AlertListener
+  /** where the sandbox reports what it cannot answer with (failed webhooks, listener errors); startSandbox sets its `log` */
+  log: (line: string) => void = (line) => void process.stderr.write(line + '\n')
   /** called after metrics are stored (the server evaluates monitors from it) */
   metricsListener?: MetricsListener
   /** open alerts by `monitorId\thostId`, oldest first: monitor evaluation looks one up per host and monitor */
@@ -520,7 +522,7 @@ export class Store {
       this.alertListener(a, trigger)
     } catch (error) {
       // a notification problem must never fail the API call that changed the alert
-      process.stderr.write(`mkr sandbox: alert notification failed: ${(error as Error).message}\n`)
+      this.log(`mkr sandbox: alert notification failed: ${(error as Error).message}`)
     }
   }
 
@@ -700,7 +702,7 @@ export class Store {
       this.metricsListener(kind, owners)
     } catch (error) {
       // evaluation problems must never fail the post that triggered them
-      process.stderr.write(`mkr sandbox: monitor evaluation failed: ${(error as Error).stack}\n`)
+      this.log(`mkr sandbox: monitor evaluation failed: ${(error as Error).stack}`)
     }
   }
 

@@ -82,7 +82,7 @@ export class WebhookSender {
     this.timeoutMs = opts.timeoutMs ?? 5000
     this.retries = opts.retries ?? 2
     this.retryDelayMs = opts.retryDelayMs ?? 1000
-    this.log = opts.log ?? ((line) => void process.stderr.write(line + '\n'))
+    this.log = opts.log ?? store.log
   }
 
   /** The store's alert listener: queues one delivery per subscribed webhook channel the alert's groups reach. */

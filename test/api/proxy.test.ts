@@ -6,7 +6,7 @@ import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
-import net, {type AddressInfo} from 'node:net'
+import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ApiClient, closeAgent, fetchTransport, undiciTransport, type Transport} from '../../src/api/client.js'
@@ -14,6 +14,7 @@ import {NetworkError} from '../../src/api/errors.js'
 import {openTunnel, parseProxy, proxyFor, ProxyError} from '../../src/api/proxy.js'
 import {request} from '../../src/plugin/http.js'
 import {failure} from '../helpers/failure.js'
+import {startTestProxy} from '../helpers/proxy.js'
 
 const want = (env: NodeJS.ProcessEnv, req: string) => proxyFor(new URL(req), env)?.url.href.replace(/\/$/, '') ?? 'direct'
 
@@ -161,63 +162,10 @@ const USER = 'proxyuser'
 const PASS = 's3cr3t-pw'
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`
 
-interface Seen {
-  method: string
-  url: string
-  auth?: string
-}
-
-/** A forwarding proxy on 127.0.0.1: absolute-URI requests and CONNECT tunnels; `refuse` answers every request with that status. */
+/** The test proxy, with the credentials of these tests in its URL; `refuse` answers everything with that status. */
 async function startProxy(opts: {refuse?: number} = {}) {
-  const seen: Seen[] = []
-  const server = http.createServer((req, res) => {
-    seen.push({method: req.method!, url: req.url!, auth: req.headers['proxy-authorization']})
-    if (opts.refuse) {
-      res.writeHead(opts.refuse, {'proxy-authenticate': 'Basic realm="test"'})
-      res.end('refused')
-      return
-    }
-    const headers = {...req.headers}
-    delete headers['proxy-authorization']
-    const up = http.request(new URL(req.url!), {method: req.method, headers}, (r) => {
-      res.writeHead(r.statusCode!, r.statusMessage, r.headers)
-      r.pipe(res)
-    })
-    up.on('error', () => (res.writeHead(502), res.end()))
-    req.pipe(up)
-  })
-  const tunnels = new Set<net.Socket>()
-  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    seen.push({method: 'CONNECT', url: req.url!, auth: req.headers['proxy-authorization']})
-    socket.on('error', () => {})
-    tunnels.add(socket)
-    socket.on('close', () => tunnels.delete(socket))
-    if (opts.refuse) {
-      socket.end(`HTTP/1.1 ${opts.refuse} Refused\r\nContent-Length: 0\r\n\r\n`)
-      return
-    }
-    const i = req.url!.lastIndexOf(':')
-    const up = net.connect(Number(req.url!.slice(i + 1)), req.url!.slice(0, i).replace(/^\[|\]$/g, ''), () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      up.write(head)
-      up.pipe(socket)
-      socket.pipe(up)
-    })
-    up.on('error', () => socket.destroy())
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as AddressInfo).port
-  return {
-    seen,
-    port,
-    url: `http://${USER}:${PASS}@127.0.0.1:${port}`,
-    display: `http://127.0.0.1:${port}`,
-    close: () => {
-      for (const t of tunnels) t.destroy()
-      server.closeAllConnections()
-      return new Promise<void>((r) => server.close(() => r()))
-    },
-  }
+  const p = await startTestProxy({refuse: () => opts.refuse})
+  return {...p, url: `http://${USER}:${PASS}@127.0.0.1:${p.port}`, display: `http://127.0.0.1:${p.port}`}
 }
 
 /** The API stand-in: answers every request with JSON naming what it saw. */

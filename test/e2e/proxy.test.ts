@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 import {runWrap, wrapEnv} from '../wrap/helpers.js'
 import {cleanEnv, runMkr, tempDir} from './harness.js'
+import {startTestProxy} from '../helpers/proxy.js'
 
 const USER = 'e2e-proxy-user'
 const PASS = 'e2e-proxy-s3cr3t'
@@ -27,53 +28,11 @@ const close = (server: http.Server) => {
   return new Promise<void>((r) => server.close(() => r()))
 }
 
-/** A proxy that sends every absolute-URI request to `httpPort` and every CONNECT to `tlsPort`, both on 127.0.0.1. */
-function testProxy(httpPort: () => number, tlsPort: () => number | undefined, refuse: () => number | undefined) {
-  const seen: Array<{method: string; url: string; auth?: string}> = []
-  const server = http.createServer((req, res) => {
-    seen.push({method: req.method!, url: req.url!, auth: req.headers['proxy-authorization']})
-    if (refuse()) {
-      res.writeHead(refuse()!, {'proxy-authenticate': 'Basic realm="e2e"'})
-      res.end()
-      return
-    }
-    const u = new URL(req.url!)
-    const headers = {...req.headers}
-    delete headers['proxy-authorization']
-    const up = http.request({host: '127.0.0.1', port: httpPort(), path: u.pathname + u.search, method: req.method, headers}, (r) => {
-      res.writeHead(r.statusCode!, r.statusMessage, r.headers)
-      r.pipe(res)
-    })
-    up.on('error', () => (res.writeHead(502), res.end()))
-    req.pipe(up)
-  })
-  const tunnels = new Set<net.Socket>()
-  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    seen.push({method: 'CONNECT', url: req.url!, auth: req.headers['proxy-authorization']})
-    socket.on('error', () => {})
-    tunnels.add(socket)
-    socket.on('close', () => tunnels.delete(socket))
-    const port = tlsPort()
-    if (refuse() || port === undefined) {
-      socket.end(`HTTP/1.1 ${refuse() ?? 502} Refused\r\nContent-Length: 0\r\n\r\n`)
-      return
-    }
-    const up = net.connect(port, '127.0.0.1', () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      up.write(head)
-      up.pipe(socket)
-      socket.pipe(up)
-    })
-    up.on('error', () => socket.destroy())
-  })
-  return {server, seen, closeTunnels: () => tunnels.forEach((t) => t.destroy())}
-}
-
 describe('e2e: through a proxy', function () {
   this.timeout(60_000)
   let sb: Sandbox
   let sbPort: number
-  let proxy: ReturnType<typeof testProxy>
+  let proxy: Awaited<ReturnType<typeof startTestProxy>>
   let proxyPort: number
   let refuse: number | undefined
   /** an https front for the sandbox, certified for mackerel.invalid (needs openssl) */
@@ -91,12 +50,13 @@ describe('e2e: through a proxy', function () {
   before(async () => {
     sb = await startSandbox({port: 0, seed: true})
     sbPort = Number(new URL(sb.url).port)
-    proxy = testProxy(
-      () => sbPort,
-      () => front?.port,
-      () => refuse,
-    )
-    proxyPort = await listen(proxy.server)
+    // every absolute-URI request goes to the sandbox, every CONNECT to the TLS front (when openssl made one)
+    proxy = await startTestProxy({
+      http: () => ({host: '127.0.0.1', port: sbPort}),
+      connect: () => (front ? {host: '127.0.0.1', port: front.port} : undefined),
+      refuse: () => refuse,
+    })
+    proxyPort = proxy.port
     try {
       const key = join(tmp.path, 'key.pem')
       const cert = join(tmp.path, 'cert.pem')
@@ -119,8 +79,7 @@ describe('e2e: through a proxy', function () {
     }
   })
   after(async () => {
-    proxy.closeTunnels()
-    await close(proxy.server)
+    await proxy.close()
     if (front) await close(front.server)
     await sb.close()
     tmp.remove()

@@ -2,28 +2,9 @@
 // for hosts that stop posting; the alert reaches a webhook receiver on 127.0.0.1. Time only moves with
 // the test clock; evaluation runs after posts and through POST /_sandbox/evaluate (no timers).
 import assert from 'node:assert/strict'
-import {createServer, type Server} from 'node:http'
-import {call, NOW_S, sandbox} from './helpers.js'
+import {NOW_S, call, receiver, sandbox} from './helpers.js'
 
 type SB = Awaited<ReturnType<typeof sandbox>>
-
-async function receiver() {
-  const got: any[] = []
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      got.push(JSON.parse(Buffer.concat(chunks).toString('utf8')))
-      res.end('ok')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as {port: number}).port}/hook`,
-    got,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  }
-}
 
 describe('sandbox: monitor evaluation', () => {
   let sb: SB
@@ -77,7 +58,7 @@ describe('sandbox: monitor evaluation', () => {
       )
       await sb.webhooksSettled()
       assert.deepEqual(
-        hook.got.map((p) => [p.event, p.alert.status, p.host?.name]),
+        hook.got.map(({body: p}) => [p.event, p.alert.status, p.host?.name]),
         [['alert', 'warning', 'web'], ['alert', 'critical', 'web'], ['alert', 'ok', 'web']],
       )
     } finally {

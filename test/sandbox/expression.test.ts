@@ -2,7 +2,6 @@
 // minute-aligned evaluation, and expression monitors opening, moving and closing alerts that reach a
 // webhook receiver on 127.0.0.1 (src/sandbox/evaluate.ts). Time only moves with the test clock.
 import assert from 'node:assert/strict'
-import {createServer, type Server} from 'node:http'
 import {MonitorEvaluator} from '../../src/sandbox/evaluate.js'
 import {
   EXPRESSION_MAX_DEPTH,
@@ -14,7 +13,7 @@ import {
   type ExpressionSource,
 } from '../../src/sandbox/expression.js'
 import {Store} from '../../src/sandbox/store.js'
-import {call, NOW_S, sandbox} from './helpers.js'
+import {NOW_S, call, receiver, sandbox} from './helpers.js'
 
 type SB = Awaited<ReturnType<typeof sandbox>>
 
@@ -105,24 +104,6 @@ describe('sandbox: expression parser (the subset, bounded, never eval)', () => {
   })
 })
 
-async function receiver() {
-  const got: any[] = []
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      got.push(JSON.parse(Buffer.concat(chunks).toString('utf8')))
-      res.end('ok')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as {port: number}).port}/hook`,
-    got,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  }
-}
-
 describe('sandbox: expression monitors', () => {
   let sb: SB
   let web1: string
@@ -168,7 +149,7 @@ describe('sandbox: expression monitors', () => {
       assert.deepEqual([a.status, a.closedAt], ['OK', now()])
       await sb.webhooksSettled()
       assert.deepEqual(
-        hook.got.map((p) => [p.event, p.alert.status, p.alert.monitorName]),
+        hook.got.map(({body: p}) => [p.event, p.alert.status, p.alert.monitorName]),
         [['alert', 'warning', 'web load'], ['alert', 'critical', 'web load'], ['alert', 'ok', 'web load']],
       )
     } finally {

@@ -1,6 +1,6 @@
 // Test helpers: start a sandbox with a fixed clock, and call it with node:http (not fetch, so a nock
 // activated by another suite can never intercept these calls).
-import {request} from 'node:http'
+import {createServer, request, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {startSandbox, type Sandbox, type SandboxOptions} from '../../src/sandbox/server.js'
 
 /** A fixed "now" for tests: 2025-06-10T12:00:00Z. */
@@ -52,4 +52,35 @@ export async function sandbox(opts: SandboxOptions = {}): Promise<Sandbox & {clo
   const clock = {ms: NOW_S * 1000}
   const sb = await startSandbox({now: () => clock.ms, ...opts})
   return Object.assign(sb, {clock})
+}
+
+export interface Received {
+  method: string
+  url: string
+  headers: IncomingMessage['headers']
+  body: any
+}
+
+/** A webhook receiver on 127.0.0.1; `respond` decides each answer (default 200). */
+export async function receiver(respond: (req: IncomingMessage, res: ServerResponse) => void = (_q, res) => res.end('ok')) {
+  const got: Received[] = []
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      got.push({method: req.method!, url: req.url!, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8'))})
+      respond(req, res)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as {port: number}).port}`
+  return {
+    url,
+    got,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
 }

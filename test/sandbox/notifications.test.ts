@@ -3,31 +3,11 @@
 // alerts from opening and notifying. Time only moves with the test clock; a receiver on 127.0.0.1
 // records what arrives, each request tagged with the channel's path.
 import assert from 'node:assert/strict'
-import {createServer, type Server} from 'node:http'
 import {downtimeActiveAt, downtimeCovers} from '../../src/sandbox/downtime.js'
 import type {Rec} from '../../src/sandbox/store.js'
-import {call, sandbox} from './helpers.js'
+import {call, receiver, sandbox} from './helpers.js'
 
 type SB = Awaited<ReturnType<typeof sandbox>>
-
-async function receiver() {
-  const got: {path: string; status: string; monitor: string}[] = []
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const p = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-      got.push({path: req.url!, status: p.alert.status, monitor: p.alert.monitorName})
-      res.end('ok')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as {port: number}).port}`,
-    got,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  }
-}
 
 describe('sandbox: notification groups route alert webhooks', () => {
   let sb: SB
@@ -70,7 +50,7 @@ describe('sandbox: notification groups route alert webhooks', () => {
   }
   const received = async () => {
     await sb.webhooksSettled()
-    return rx.got.map((g) => `${g.path} ${g.monitor} ${g.status}`).sort()
+    return rx.got.map((g) => `${g.url} ${g.body.alert.monitorName} ${g.body.alert.status}`).sort()
   }
 
   it('a channel in no group gets nothing, and the sandbox says so once; one in the default group gets every alert', async () => {
@@ -192,7 +172,7 @@ describe('sandbox: downtimes', () => {
     (await call(sb, 'GET', '/api/v0/alerts')).body.alerts.map((a: any) => `${a.type} ${a.hostId === web ? 'web' : a.hostId === db ? 'db' : a.hostId} ${a.status}`).sort()
   const received = async () => {
     await sb.webhooksSettled()
-    return rx.got.map((g) => `${g.monitor} ${g.status}`)
+    return rx.got.map((g) => `${g.body.alert.monitorName} ${g.body.alert.status}`)
   }
   const monitor = async (body: object = {type: 'host', name: 'load', metric: 'loadavg5', operator: '>', warning: 2, critical: 4, duration: 1}) => {
     const r = await call(sb, 'POST', '/api/v0/monitors', body)

@@ -1,39 +1,7 @@
 import assert from 'node:assert/strict'
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import {call, errorOf, NOW_S, sandbox} from './helpers.js'
+import {call, errorOf, NOW_S, receiver, sandbox} from './helpers.js'
 
 type SB = Awaited<ReturnType<typeof sandbox>>
-
-interface Received {
-  method: string
-  url: string
-  headers: IncomingMessage['headers']
-  body: any
-}
-
-/** A webhook receiver on 127.0.0.1; `respond` decides each answer (default 200). */
-async function receiver(respond: (req: IncomingMessage, res: ServerResponse) => void = (_q, res) => res.end('ok')) {
-  const got: Received[] = []
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      got.push({method: req.method!, url: req.url!, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8'))})
-      respond(req, res)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as {port: number}).port}`
-  return {
-    url,
-    got,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
 
 describe('sandbox: notification channels and groups', () => {
   let sb: SB
