@@ -12,11 +12,12 @@ import {escapeControl} from '../output/sanitize.js'
 import {loadBundle} from './code-cache.js'
 import {planArgv} from './dispatch.js'
 import {wrapArgs} from './globals.js'
-import type {PackageJson} from './help.js'
+import type {PackageJson} from './light-config.js'
 import {helpRequest} from './help-request.js'
 import {readManifest} from './manifest.js'
 
 type CommandClass = Parameters<typeof import('../main.js').main>[2][string]
+type Known = import('../main.js').Known
 interface MainBundle {
   main: typeof import('../main.js').main
   COMMANDS: Record<string, CommandClass>
@@ -66,11 +67,14 @@ export async function start(argv: string[], binUrl: string): Promise<void> {
     process.exitCode = 2
     return
   }
+  let known: Known | undefined
   if (manifest) {
     const pjson = readPackageJson(root)
     const helpArgv = helpRequest(plan.argv, manifest, [...new Set([...((pjson.oclif.additionalHelpFlags as string[]) ?? []), '--help'])])
     if (helpArgv && (await loadBundle<HelpBundle>(join(dist, 'help.cjs')).exports.showHelp(helpArgv, manifest, pjson, root))) return
+    // a help request dist/help.cjs declined is oclif's to answer; anything else can run with what is read here
+    if (!helpArgv) known = {manifest, pjson}
   }
   const {main, COMMANDS} = loadBundle<MainBundle>(join(dist, 'mkr.cjs')).exports
-  await main(plan.argv, root, COMMANDS)
+  await main(plan.argv, root, COMMANDS, known)
 }
