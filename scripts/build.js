@@ -205,13 +205,28 @@ try {
   process.exit(1)
 }
 
+/**
+ * The bundle as ASCII: esbuild escapes strings and identifiers but leaves a few characters in regular
+ * expression literals and comments (µ, U+009B, a licence's ä), and one such character makes Node read
+ * the whole file into a two-byte string and V8 scan it as one: mkr.cjs took 7.6 ms to decode instead of
+ * ~2 (measured). A \uXXXX escape means the same character in a regular expression (with or without
+ * the u flag; astral ones as their surrogate pair) and changes nothing in a comment.
+ */
+function asciiOnly(bytes) {
+  const text = Buffer.from(bytes).toString('utf8')
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return bytes
+  const escaped = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return Buffer.from(escaped, 'ascii')
+}
+
 // Each file is replaced atomically, the bundles before dist/cli.cjs (which loads them), so a CLI started
 // while a build runs (tests in another terminal) never reads a half-written or missing file.
 mkdirSync(outdir, {recursive: true})
 const outputs = results.flatMap((r) => r.outputFiles)
 const last = (f) => Number(f.path.endsWith('cli.cjs'))
 for (const f of outputs.sort((a, b) => last(a) - last(b))) {
-  let contents = f.contents
+  let contents = asciiOnly(f.contents)
   if (f.path.endsWith('.cjs') && !f.path.endsWith('cli.cjs')) {
     const hash = createHash('sha256').update(contents).digest('hex').slice(0, 32)
     contents = Buffer.concat([Buffer.from(`//mkr:${hash}\n`), contents])
