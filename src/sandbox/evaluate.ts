@@ -21,6 +21,16 @@
 //   expression outside the subset is never evaluated and is reported once on the log as not simulated.
 //   `role()` / `roleSlots()` read the monitored hosts of the role.
 // Not evaluated: anomalyDetection, external and query monitors.
+//
+// Re-notification: while an alert stays open, its notification is sent again every
+// `notificationInterval` minutes (the monitor's; for a check alert, its latest report's) counted from
+// its last status change, on each full pass (the timer). Mute, standby hosts and downtimes silence
+// these as any notification (webhooks.ts); hosts in maintenance or poweroff are not monitored, so
+// their alerts are not re-notified. A connectivity alert takes a changed `alertStatusOnGone` at its
+// re-notification (reference/mackerel-api.md §3.0), which is then notified as a status change.
+//
+// The evaluation state (failing runs for maxCheckAttempts, downtime suppressions, the re-notification
+// schedule) lives in the store, so `--data` keeps it across restarts.
 import {ExpressionError, latestValue, parseExpression, type ExpressionSource, type ParsedExpression} from './expression.js'
 import type {Alert, AlertStatus, HostRecord, Monitor, Store} from './store.js'
 import type {Obj} from './validate.js'
@@ -33,6 +43,8 @@ const MONITORED_STATUSES = new Set(['working', 'standby'])
 export interface EvaluationResult {
   /** alerts opened, moved to another status or closed */
   changed: number
+  /** notifications of open alerts sent again (notificationInterval) */
+  renotified: number
 }
 
 /** Whether a monitor's scopes / excludeScopes select this host (no scopes: every host). */
@@ -54,9 +66,8 @@ export function judge(value: number, operator: unknown, warning: unknown, critic
 }
 
 export class MonitorEvaluator {
-  /** consecutive failing evaluation minutes per monitor + target, for maxCheckAttempts */
-  private readonly attempts = new Map<string, {count: number; minute: number}>()
   private changed = 0
+  private renotified = 0
   /** parsed expressions by monitor id, with the text they came from (a PUT may change it) */
   private readonly expressions = new Map<string, {text: string; parsed?: ParsedExpression}>()
   /** role full name -> monitored host ids, built once per evaluation pass */
@@ -72,13 +83,15 @@ export class MonitorEvaluator {
   /** One pass over every monitor and host (the timer, and tests through the control API). */
   evaluateAll(): EvaluationResult {
     this.changed = 0
+    this.renotified = 0
     const monitors = this.monitorsOf(['host', 'connectivity'])
     if (monitors.length > 0) for (const h of this.store.hosts.values()) this.evaluateHost(h, monitors)
     for (const m of this.monitorsOf(['service'])) this.evaluateService(m)
     this.roleIndex = undefined
     for (const m of this.monitorsOf(['expression'])) this.evaluateExpression(m)
     for (const id of this.expressions.keys()) if (!this.store.monitors.has(id)) this.expressions.delete(id)
-    return {changed: this.changed}
+    this.renotify(this.store.now())
+    return {changed: this.changed, renotified: this.renotified}
   }
 
   /** Right after a post: only the monitors the posted data can affect. */
@@ -98,7 +111,7 @@ export class MonitorEvaluator {
       const e = this.expressionOf(m)
       if (e && dependsOn(e, kind, owners, this.store)) this.evaluateExpression(m)
     }
-    return {changed: this.changed}
+    return {changed: this.changed, renotified: 0}
   }
 
   private monitorsOf(types: string[]): Monitor[] {
@@ -207,24 +220,60 @@ export class MonitorEvaluator {
     const key = `${m.id}\t${hostId ?? ''}`
     const open = this.store.openAlertFor(m.id, hostId)
     const extra = value === undefined ? {} : {value: round(value)}
+    const attempts = this.store.attempts
     if (status === 'OK') {
-      this.attempts.delete(key)
+      if (attempts.delete(key)) this.store.revision++
       this.store.clearSuppression(m.id, hostId)
       if (open) this.move(open, 'OK', extra)
       return
     }
     if (open) return this.move(open, status, extra)
     const minute = Math.floor(now / 60)
-    const seen = this.attempts.get(key)
+    const seen = attempts.get(key)
     const count = seen ? (seen.minute === minute ? seen.count : seen.count + 1) : 1
-    this.attempts.set(key, {count, minute})
+    if (count !== seen?.count || minute !== seen.minute) this.store.revision++
+    attempts.set(key, {count, minute})
     const max = typeof m.maxCheckAttempts === 'number' ? m.maxCheckAttempts : 1
     if (count < max) return
-    this.attempts.delete(key)
+    attempts.delete(key)
     // a downtime keeps the alert from opening (store.mayOpenAlert)
     if (!this.store.mayOpenAlert(m.id, m.type, hostId)) return
     this.store.addAlert({type: m.type, monitorId: m.id, ...(hostId !== undefined ? {hostId} : {}), status, ...extra, openedAt: now})
     this.changed++
+  }
+
+  /** Sends the notification of each open alert again whose notificationInterval has passed since its last one. */
+  private renotify(now: number): void {
+    for (const a of this.store.openAlerts()) {
+      const minutes = this.notificationInterval(a)
+      if (!minutes) continue
+      const host = a.hostId !== undefined ? this.store.getHost(a.hostId) : undefined
+      if (host && (host.isRetired || !MONITORED_STATUSES.has(host.status))) continue
+      const every = minutes * 60
+      const last = this.store.lastNotifiedAt(a)
+      if (now < last + every) continue
+      const m = this.store.monitors.get(a.monitorId)
+      if (m?.type === 'connectivity') {
+        const onGone: AlertStatus = m.alertStatusOnGone === 'WARNING' ? 'WARNING' : 'CRITICAL'
+        if (a.status !== onGone) {
+          this.move(a, onGone, {})
+          continue
+        }
+      }
+      // one notification however many intervals passed (a stopped sandbox catches up once), on the schedule
+      this.store.renotify(a, last + Math.floor((now - last) / every) * every)
+      this.renotified++
+    }
+  }
+
+  /** Minutes between notifications of an open alert; undefined: never again. */
+  private notificationInterval(a: Alert): number | undefined {
+    let v: unknown
+    if (a.type === 'check') {
+      const name = this.store.checkMonitors.get(a.monitorId)?.name
+      v = name !== undefined ? this.store.checkStates.get(`${a.hostId}\t${name}`)?.notificationInterval : undefined
+    } else v = this.store.monitors.get(a.monitorId)?.notificationInterval
+    return typeof v === 'number' && v > 0 ? v : undefined
   }
 
   private move(a: Alert, status: AlertStatus, extra: {value?: number}): void {

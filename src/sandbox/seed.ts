@@ -189,6 +189,9 @@ export function seedDemo(store: Store): void {
   const cpu = store.addAlert({id: SEED_IDS.cpuAlert, type: 'host', monitorId: m.cpu.id, hostId: ids.web01, status: 'WARNING', value: 84.1, openedAt: now - hour, memo: 'looking into it'})
   store.addAlertLog(cpu, {status: 'CRITICAL', targetValue: 96.3, createdAt: now - hour + 300})
   store.addAlertLog(cpu, {status: 'WARNING', targetValue: 84.1, createdAt: now - hour + 900})
+  // its monitor re-notifies hourly: count from the sandbox's start, so a demo at --speed 60 is not
+  // interrupted by it within its first minute
+  store.notifiedAt(cpu, now)
   store.checkStates.set(`${ids.db01}\tbackup`, {
     hostId: ids.db01,
     name: 'backup',

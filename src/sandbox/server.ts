@@ -131,8 +131,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const persister = opts.dataFile ? new Persister(st, opts.dataFile, log, opts.saveIntervalMs) : undefined
   const evaluator = new MonitorEvaluator(st, opts.connectivityTimeoutS ?? CONNECTIVITY_TIMEOUT_S, log)
   const evaluate = (): EvaluationResult => {
+    const revision = st.revision
     const r = evaluator.evaluateAll()
-    if (r.changed > 0) persister?.markDirty()
+    // failing runs, suppressions and the re-notification schedule are saved too (they survive a restart)
+    if (r.changed > 0 || st.revision !== revision) persister?.markDirty()
     return r
   }
   const faults = new Faults()

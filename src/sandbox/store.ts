@@ -125,6 +125,8 @@ export interface CheckState {
   message: string
   /** consecutive non-OK reports */
   failures: number
+  /** minutes between re-notifications of this check's alert, from the latest report (absent: none) */
+  notificationInterval?: number
 }
 
 export interface CheckReportInput {
@@ -221,6 +223,20 @@ export interface Snapshot {
   awsIntegrations?: Rec[]
   graphDefs?: (Obj & {name: string})[]
   metadata?: MetadataEntry[]
+  // monitor evaluation state (absent in files written before it was kept)
+  /** consecutive failing evaluation minutes per `monitorId\thostId` (maxCheckAttempts) */
+  attempts?: Record<string, FailingRun>
+  /** `monitorId\thostId` of targets a downtime kept from alerting, until they are seen OK */
+  suppressed?: string[]
+  /** alert id -> when (epoch s) its notification was last sent again (notificationInterval) */
+  renotifiedAt?: Record<string, number>
+}
+
+/** A run of failing evaluations of one monitor for one target: how many, and the minute of the last. */
+export interface FailingRun {
+  count: number
+  /** epoch minute */
+  minute: number
 }
 
 export class Store {
@@ -268,6 +284,13 @@ export class Store {
   private readonly openIndex = new Map<string, Alert[]>()
   /** `monitorId\thostId` of targets whose alert a downtime kept from opening, until they are seen OK again */
   private readonly suppressed = new Set<string>()
+  /** consecutive failing evaluation minutes per `monitorId\thostId`, for maxCheckAttempts (evaluate.ts) */
+  readonly attempts = new Map<string, FailingRun>()
+  /** alert id -> when (epoch s) its notification was last sent again; the schedule of notificationInterval */
+  private readonly renotifiedAt = new Map<string, number>()
+  /** bumped by every change of evaluation state that is saved but is no API write (attempts,
+   * suppressions, re-notifications), so the server knows to save after a timer evaluation */
+  revision = 0
   /** every id ever handed out, so no two objects share one */
   private readonly ids = new Set<string>()
 
@@ -461,6 +484,17 @@ export class Store {
     return mon
   }
 
+  /**
+   * The monitor was changed or deleted: its alerts' existing log entries no longer name it (their
+   * `monitorId` reads null, reference/mackerel-api.md §5.5); entries written later name it again.
+   */
+  monitorReplaced(id: string): void {
+    for (const a of this.alerts.values()) {
+      if (a.monitorId !== id) continue
+      for (const l of this.alertLogs.get(a.id) ?? []) l.monitorId = null
+    }
+  }
+
   /** Monitors ordered by type, then name (as the web UI and the API list them). */
   listMonitors(): Monitor[] {
     return [...this.monitors.values()].sort(
@@ -508,6 +542,8 @@ export class Store {
     if (a.status === status || a.closedAt !== undefined) return
     const now = this.now()
     a.status = status
+    // a status change is notified: the re-notification schedule starts again from it
+    this.renotifiedAt.delete(a.id)
     if (status === 'OK') {
       a.closedAt = now
       this.unindexOpen(a)
@@ -567,7 +603,10 @@ export class Store {
   mayOpenAlert(monitorId: string, type: string, hostId?: string): boolean {
     const key = `${monitorId}\t${hostId ?? ''}`
     if (activeDowntime(this, monitorId, hostId)) {
-      if (type !== 'connectivity') this.suppressed.add(key)
+      if (type !== 'connectivity' && !this.suppressed.has(key)) {
+        this.suppressed.add(key)
+        this.revision++
+      }
       return false
     }
     return !this.suppressed.has(key)
@@ -575,7 +614,35 @@ export class Store {
 
   /** The monitor judged this target OK: a past downtime's suppression ends. */
   clearSuppression(monitorId: string, hostId?: string): void {
-    if (this.suppressed.size > 0) this.suppressed.delete(`${monitorId}\t${hostId ?? ''}`)
+    if (this.suppressed.size > 0 && this.suppressed.delete(`${monitorId}\t${hostId ?? ''}`)) this.revision++
+  }
+
+  // ---- re-notification (a monitor's or check's notificationInterval) ----
+
+  /** Open (not OK) alerts, oldest first per monitor and target. */
+  openAlerts(): Alert[] {
+    return [...this.openIndex.values()].flat()
+  }
+
+  /** When the alert's notification last went out: its last status change, or its last re-notification. */
+  lastNotifiedAt(a: Alert): number {
+    const changed = this.alertLogs.get(a.id)?.at(-1)?.createdAt ?? a.openedAt
+    return Math.max(changed, this.renotifiedAt.get(a.id) ?? -Infinity)
+  }
+
+  /**
+   * Sends the notification of an open alert again (same payload as for its last change), as due at
+   * `at`; the listener applies mute, standby and downtimes as for every other notification.
+   */
+  renotify(a: Alert, at: number): void {
+    this.notifiedAt(a, at)
+    this.alertChanged(a, 'monitoring')
+  }
+
+  /** Records that the alert's notification went out at `at`: the next re-notification counts from it. */
+  notifiedAt(a: Alert, at: number): void {
+    this.renotifiedAt.set(a.id, at)
+    this.revision++
   }
 
   /** Closes an open alert: status OK, reason, closedAt, and a log entry. */
@@ -586,6 +653,7 @@ export class Store {
     if (reason !== undefined) a.reason = reason
     a.closedAt = this.now()
     this.unindexOpen(a)
+    this.renotifiedAt.delete(a.id)
     this.addAlertLog(a, {status: 'OK', trigger, createdAt: a.closedAt})
     // Mackerel sends no recovery notification for alerts closed because their host was retired
     if (trigger !== 'hostRetire') this.alertChanged(a, trigger)
@@ -660,6 +728,7 @@ export class Store {
       status: r.status,
       message: r.message,
       failures,
+      ...(r.notificationInterval ? {notificationInterval: r.notificationInterval} : {}),
     })
     if (r.status === 'OK') this.clearSuppression(mon.id, r.hostId)
     const open = this.openAlertFor(mon.id, r.hostId)
@@ -784,6 +853,9 @@ export class Store {
       awsIntegrations: [...this.awsIntegrations.values()],
       graphDefs: [...this.graphDefs.values()],
       metadata: [...this.metadata.values()].flatMap((m) => [...m.values()]),
+      attempts: Object.fromEntries(this.attempts),
+      suppressed: [...this.suppressed],
+      renotifiedAt: Object.fromEntries(this.renotifiedAt),
     }
   }
 
@@ -841,6 +913,13 @@ export class Store {
     for (const m of d.metadata ?? []) {
       s.putMetadata(m.owner, m.namespace, m.json)
       s.metadata.get(m.owner)!.get(m.namespace)!.updatedAt = m.updatedAt
+    }
+    for (const [key, run] of Object.entries(d.attempts ?? {}))
+      if (typeof run?.count === 'number' && typeof run.minute === 'number') s.attempts.set(key, {count: run.count, minute: run.minute})
+    for (const key of d.suppressed ?? []) if (typeof key === 'string') s.suppressed.add(key)
+    for (const [id, t] of Object.entries(d.renotifiedAt ?? {})) {
+      const a = s.alerts.get(id)
+      if (typeof t === 'number' && a && a.status !== 'OK') s.renotifiedAt.set(id, t)
     }
     return s
   }

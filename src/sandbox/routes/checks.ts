@@ -41,8 +41,8 @@ function parseReport(store: Store, raw: unknown, i: number): CheckReportInput {
       status,
       message: o.message,
       occurredAt,
-      // < 10 is quietly raised to 10 (§2.1)
-      notificationInterval: notificationInterval === undefined ? undefined : Math.max(10, notificationInterval),
+      // < 10 is quietly raised to 10 (§2.1); 0 is what Go clients leave out (omitempty): no re-notification
+      notificationInterval: notificationInterval ? Math.max(10, notificationInterval) : undefined,
       maxCheckAttempts,
     }
   } catch (error) {

@@ -80,7 +80,9 @@ export function parseMonitor(store: Store, body: unknown, existing?: Monitor): O
     if (o.name !== undefined && o.name !== null) reqString(o, 'name')
   } else reqString(o, 'name')
   optString(o, 'memo', {max: MEMO_MAX})
-  optNumber(o, 'notificationInterval', {min: 10})
+  // whole minutes: the Go client reads it (and the other counts below) into an unsigned integer, so
+  // 10.5 stored here would make every later GET of the monitor undecodable for it
+  optNumber(o, 'notificationInterval', {min: 10, integer: true})
   optBoolean(o, 'isMute')
 
   switch (type) {
@@ -122,7 +124,7 @@ export function parseMonitor(store: Store, body: unknown, existing?: Monitor): O
       optString(o, 'containsString')
       optNumber(o, 'maxCheckAttempts', RANGE_1_10)
       for (const k of ['certificationExpirationWarning', 'certificationExpirationCritical', 'certificationLimitWarning', 'certificationLimitCritical'])
-        optNumber(o, k, {min: 0})
+        optNumber(o, k, {min: 0, integer: true})
       optBoolean(o, 'skipCertificateVerification')
       optBoolean(o, 'followRedirect')
       optNumber(o, 'expectedStatusCode', {min: 100, max: 599, integer: true})
@@ -153,7 +155,7 @@ export function parseMonitor(store: Store, body: unknown, existing?: Monitor): O
       const c = oneOf(o, 'criticalSensitivity', SENSITIVITIES, false)
       if (!w && !c) throw badRequest('warningSensitivity or criticalSensitivity is required')
       optNumber(o, 'maxCheckAttempts', RANGE_1_10)
-      const from = optNumber(o, 'trainingPeriodFrom')
+      const from = optNumber(o, 'trainingPeriodFrom', {min: 0, integer: true})
       if (from !== undefined && from > store.now()) throw badRequest('trainingPeriodFrom must not be in the future')
       break
     }
@@ -168,6 +170,15 @@ export function parseMonitor(store: Store, body: unknown, existing?: Monitor): O
   }
 
   const {id: _ignored, ...fields} = o
+  // certificationLimit* is how the docs' response examples spell certificationExpiration* (a typo,
+  // reference §9.5): accepted, and stored under the name the API and the Go client use
+  if (type === 'external')
+    for (const level of ['Warning', 'Critical']) {
+      const typo = `certificationLimit${level}`
+      if (fields[typo] === undefined) continue
+      fields[`certificationExpiration${level}`] ??= fields[typo]
+      delete fields[typo]
+    }
   const kept: Obj = {}
   if (existing && type === 'connectivity' && fields.alertStatusOnGone === undefined) kept.alertStatusOnGone = existing.alertStatusOnGone
   // headers left out or null keep the stored ones; [] removes them (mackerel-client-go documents that nil
@@ -198,6 +209,7 @@ export function registerMonitors(r: Router): void {
     const old = monitorOr404(store, params.id)
     const m = {id: old.id, ...parseMonitor(store, body, old)} as Monitor
     store.monitors.set(m.id, m)
+    store.monitorReplaced(m.id)
     return monitorView(m)
   })
 
@@ -206,6 +218,7 @@ export function registerMonitors(r: Router): void {
     store.monitors.delete(m.id)
     for (const a of store.alerts.values())
       if (a.monitorId === m.id && a.status !== 'OK') store.closeAlert(a.id, undefined, 'monitorDelete')
+    store.monitorReplaced(m.id)
     return monitorView(m)
   })
 }
