@@ -146,22 +146,35 @@ const oclifSort = {
 }
 
 /**
- * oclif's Command module requires its Config module at the top, for the static Command.run that this
- * CLI never calls (src/main.ts builds the command itself): behind this getter, Config and what it
- * imports (plugins, globbing, WSL detection, ~10 ms, measured) are evaluated only when used, by
- * oclif's own path for help.
+ * Imports oclif makes at the top of a module a command loads, for code that a command run never
+ * reaches; each becomes an object whose getters require the real module on first use, so what it
+ * imports is evaluated only then (measured: ~10 ms of `mkr org` for Config alone):
+ * - command.js -> ./config: for the static Command.run, which this CLI never calls (src/main.ts
+ *   builds the command with the light Config, src/cli/light-config.ts);
+ * - errors/handle.js -> ../help/index (help, its formatter, ejs, ts-path and fs/promises): to show
+ *   help after a parse error, which BaseCommand.catch prints itself;
+ * - parser/parse.js -> node:readline: to read a flag's value from stdin, which no flag here does.
+ * A changed oclif that no longer has one of these imports fails the build, not a user's command.
  */
-const lazyOclifConfig = {
-  name: 'lazy-oclif-config',
+const LAZY = [
+  {importer: 'command.js', path: './config', names: ['Config']},
+  {importer: 'errors/handle.js', path: '../help/index', names: ['Help']},
+  {importer: 'parser/parse.js', path: 'node:readline', names: ['createInterface']},
+]
+const lazySeen = new Set()
+const lazyOclif = {
+  name: 'lazy-oclif',
   setup(b) {
-    b.onResolve({filter: /^\.\/config$/}, (args) =>
-      args.namespace === 'lazy-oclif-config' || args.importer !== join(oclifLib, 'command.js')
-        ? undefined
-        : {path: join(oclifLib, 'config/index.js'), namespace: 'lazy-oclif-config'},
-    )
-    b.onLoad({filter: /.*/, namespace: 'lazy-oclif-config'}, (args) => ({
-      contents: `module.exports = {get Config() { return require(${JSON.stringify(args.path)}).Config }}`,
-      resolveDir: dirname(args.path),
+    b.onResolve({filter: /.*/}, (args) => {
+      if (args.namespace === 'lazy-oclif') return undefined
+      const lazy = LAZY.find((l) => l.path === args.path && args.importer === join(oclifLib, l.importer))
+      if (!lazy) return undefined
+      lazySeen.add(lazy)
+      return {path: `${args.importer}#${lazy.path}`, namespace: 'lazy-oclif', pluginData: {lazy, resolveDir: args.resolveDir}}
+    })
+    b.onLoad({filter: /.*/, namespace: 'lazy-oclif'}, ({pluginData: {lazy, resolveDir}}) => ({
+      contents: `module.exports = {${lazy.names.map((n) => `get ${n}() { return require(${JSON.stringify(lazy.path)}).${n} }`).join(', ')}}`,
+      resolveDir,
       loader: 'js',
     }))
   },
@@ -189,7 +202,7 @@ const cjs = (name, options) =>
     define: {MKR_VERSION: JSON.stringify(version), 'import.meta.url': '__mkrModuleUrl'},
     banner: {js: "var __mkrModuleUrl=require('node:url').pathToFileURL(__filename).href;"},
     ...options,
-    plugins: options.plugins ?? [promptsApart, jqApart, lazyH2, lazyOclifConfig, oclifSort],
+    plugins: options.plugins ?? [promptsApart, jqApart, lazyH2, lazyOclif, oclifSort],
   })
 
 let results
@@ -204,6 +217,11 @@ try {
 } catch {
   process.exit(1)
 }
+for (const l of LAZY.filter((l) => !lazySeen.has(l))) {
+  console.error(`lazy-oclif: ${l.importer} no longer imports ${l.path}; update scripts/build.js`)
+  process.exitCode = 1
+}
+if (process.exitCode) process.exit()
 
 /**
  * The bundle as ASCII: esbuild escapes strings and identifiers but leaves a few characters in regular

@@ -49,8 +49,13 @@ export interface WrapIO {
 /** Exit code when --on-locked report found the lock held (EX_TEMPFAIL: try again later). */
 export const EXIT_LOCKED = 75
 // every signal that would end wrap by default (or, SIGUSR1, open Node's inspector), see ForwardedSignal
-// in runner.ts; SIGPWR and SIGSTKFLT exist on Linux only (elsewhere, listening to them does nothing)
-const SIGNALS: ForwardedSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGPWR', 'SIGIO', 'SIGSTKFLT']
+// in runner.ts; SIGPWR and SIGSTKFLT exist on Linux only (elsewhere, listening to them does nothing).
+// Under Node's profiler (--cpu-prof, --prof) SIGPROF is its sampling timer: taking it over would let
+// the next tick kill wrap once the listener is gone.
+const PROFILED = /(^|\s)--(cpu-prof|prof)\b/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '))
+const SIGNALS: ForwardedSignal[] = (
+  ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGPWR', 'SIGIO', 'SIGSTKFLT'] as const
+).filter((s) => !(PROFILED && s === 'SIGPROF'))
 const FLUSH_BUDGET_MS = 10_000
 /** Spooled reports a wrap run sends at most (two requests); the rest waits for later runs or --flush. */
 export const FLUSH_MAX_IN_RUN = 200
