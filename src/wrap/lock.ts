@@ -30,7 +30,6 @@ import {
 } from 'node:fs'
 import {hostname} from 'node:os'
 import {dirname, join} from 'node:path'
-import {randomBytes} from 'node:crypto'
 import {ensureDir, readRegularFile} from '../files.js'
 import {fileKey} from './names.js'
 
@@ -136,9 +135,9 @@ export class Lock {
   setJob(pid: number): void {
     this.record = {...this.record, jobPid: pid, jobStart: processStart(pid)}
     const raw = JSON.stringify(this.record) + '\n'
-    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    const tmp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`
     try {
-      writeFileSync(tmp, raw, {mode: 0o644})
+      writeFileSync(tmp, raw, {mode: 0o644, flag: 'wx'})
       renameSync(tmp, this.path)
       this.raw = raw
     } catch {
@@ -183,8 +182,8 @@ function parse(raw: string): LockRecord | undefined {
 }
 
 function createExclusive(path: string, raw: string): boolean {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  writeFileSync(tmp, raw, {mode: 0o644})
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`
+  writeFileSync(tmp, raw, {mode: 0o644, flag: 'wx'})
   try {
     linkSync(tmp, path)
     return true

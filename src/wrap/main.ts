@@ -2,7 +2,6 @@
 // it runs whatever is wrong with the config, key, host id or API, and wrap exits with its exit code.
 // This module never loads the config parser or the API client unless something is to be sent, so
 // `mkr wrap -- true` stays cheap.
-import {randomUUID} from 'node:crypto'
 import {hostname} from 'node:os'
 import {constants} from 'node:os'
 import type {CheckReport, CheckStatus} from '../api/checks.js'
@@ -21,7 +20,7 @@ import {defaultSpoolDir, defaultStateDir} from './files.js'
 import {defaultLockPath, type Lock, type LockRecord, tryLock} from './lock.js'
 import {makeLog, type WrapLog} from './log.js'
 import {buildMessage} from './message.js'
-import {CHECK_NAME_RE, defaultCheckName, stableFraction} from './names.js'
+import {CHECK_NAME_RE, defaultCheckName, runUuid, stableFraction} from './names.js'
 import {startJob, type ForwardedSignal, type RunResult} from './runner.js'
 import {Spool} from './spool.js'
 import {loadState, saveState, type WrapState} from './state.js'
@@ -280,7 +279,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
   const env = io.env
   const now = io.now ?? Date.now
   const name = o.name ?? defaultCheckName(o.command)
-  const runId = randomUUID()
+  const runId = runUuid()
   const stateDir = o.stateDir ?? defaultStateDir(env)
   const spool = new Spool(o.spoolDir ?? defaultSpoolDir(env), now)
   const breaker = new Breaker()

@@ -13,12 +13,12 @@
 // without reading every file (files of older versions, `<ts>-<uuid>.report.json`, are read instead).
 import {readdirSync, renameSync, statSync, unlinkSync} from 'node:fs'
 import {readRegularFile} from '../files.js'
-import {createHash} from 'node:crypto'
 import {hostname} from 'node:os'
 import {basename, join} from 'node:path'
 import type {CheckReport} from '../api/checks.js'
 import {writeFileAtomic} from './files.js'
 import {processStart} from './lock.js'
+import {sha256Hex} from './names.js'
 
 export interface SpoolEntry {
   version: 1
@@ -53,7 +53,7 @@ const CLAIMED = /^(\d{15}-(?:k[0-9a-f]{8}-)?[A-Za-z0-9-]*\.report\.json)\.claim-
 
 /** Which check a report belongs to (host id + name): 8 hex digits. */
 export function checkKey(r: Pick<CheckReport, 'name'> & {source: {hostId: string}}): string {
-  return createHash('sha256').update(`${r.source.hostId}\0${r.name}`).digest('hex').slice(0, 8)
+  return sha256Hex(`${r.source.hostId}\0${r.name}`).slice(0, 8)
 }
 
 export interface Owner {

@@ -44,7 +44,7 @@ describe('e2e: code cache directory', function () {
 describe('e2e: the bundles', () => {
   // one character outside ASCII makes Node decode a bundle into a two-byte string and V8 scan it as
   // one (mkr.cjs: 7.6 ms instead of ~2 to read, measured): scripts/build.js escapes what esbuild leaves
-  for (const name of ['cli.cjs', 'mkr.cjs', 'wrap.cjs', 'help.cjs', 'prompts.cjs'])
+  for (const name of ['cli.cjs', 'mkr.cjs', 'wrap.cjs', 'help.cjs', 'prompts.cjs', 'undici.cjs'])
     it(`dist/${name} is ASCII`, () => {
       const text = readFileSync(join(import.meta.dirname, '..', '..', 'dist', name), 'latin1')
       const at = text.search(/[^\x00-\x7f]/)

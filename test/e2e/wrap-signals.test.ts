@@ -179,8 +179,11 @@ describe('mkr wrap signals and locks (e2e)', function () {
       const a = startWrap(['--lock=' + lock, '--', 'sh', '-c', 'echo started $$; exec sleep 30'], w.env)
       await a.waitOut('started')
       const jobPid = Number(/started (\d+)/.exec(a.out())![1])
+      // the job writes to the test's pipe itself: its line can arrive before wrap has recorded it in the lock
+      await until(() => readFileSync(lock, 'utf8').includes(`"jobPid":${jobPid}`), 'the lock to name the job')
       a.child.kill('SIGKILL')
-      await a.done
+      // (its stdout stays open: the orphaned job holds it, as it would without wrap)
+      if (a.child.exitCode === null && a.child.signalCode === null) await new Promise((r) => a.child.once('exit', r))
       assert.ok(existsSync(lock), 'the dead holder leaves its file')
       // the orphaned job still runs: the previous run is not over
       const b = await runWrap(['--lock', lock, '--', 'echo', 'hi'], w.env)

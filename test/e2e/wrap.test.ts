@@ -151,6 +151,13 @@ describe('mkr wrap (e2e)', function () {
       const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" wrap -- yes | head -1; echo "wrap=\${PIPESTATUS[0]}"`], {env: w.env, encoding: 'utf8'})
       assert.equal(r.stdout, 'y\nwrap=141\n', r.stderr)
     })
+    it('started with stdout closed (`>&-`): the job still runs and its exit code is kept', async () => {
+      const {spawnSync} = await import('node:child_process')
+      const {BIN} = await import('./harness.js')
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" wrap -- sh -c 'echo ran >&2; exit 4' >&-; echo "wrap=$?"`], {env: w.env, encoding: 'utf8'})
+      assert.equal(r.stdout, 'wrap=4\n', r.stderr)
+      assert.match(r.stderr, /^ran$/m)
+    })
     it("wrap's own log lines to a vanished stderr reader do not cost the job's exit code", async () => {
       const {spawnSync} = await import('node:child_process')
       const {BIN} = await import('./harness.js')

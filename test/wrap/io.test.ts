@@ -186,11 +186,36 @@ describe('wrap: runner', () => {
     closeSync(out)
   })
 
-  it('does not wait forever for a daemon the job left holding its stdout', async () => {
+  it('without a capture, the job writes to the given descriptors itself (nothing passes through wrap)', async () => {
+    const {startJob} = await import('../../src/wrap/runner.js')
+    const {openSync, closeSync} = await import('node:fs')
+    const file = join(dir, 'direct')
+    const out = openSync(file, 'w')
+    const job = startJob({command: ['sh', '-c', 'readlink /proc/self/fd/1; readlink /proc/self/fd/2 >&2'], env: process.env, stdoutFd: out, stderrFd: out})
+    const r = await job.done
+    closeSync(out)
+    assert.equal(r.exitCode, 0)
+    // both are the file itself, not a pipe or socket of wrap's
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n'), [file, file])
+  })
+
+  it('a daemon the job left holding its stdout: without a capture wrap is not held at all', async () => {
     const {startJob} = await import('../../src/wrap/runner.js')
     const {openSync, closeSync} = await import('node:fs')
     const out = openSync(join(dir, 'o'), 'w')
-    const job = startJob({command: ['sh', '-c', 'sleep 5 & echo $!'], env: process.env, stdoutFd: out, stderrFd: out, exitGraceMs: 200})
+    const job = startJob({command: ['sh', '-c', 'sleep 30 & echo $!'], env: process.env, stdoutFd: out, stderrFd: out, exitGraceMs: 60_000})
+    const r = await job.done
+    closeSync(out)
+    assert.equal(r.exitCode, 0)
+    process.kill(Number(readFileSync(join(dir, 'o'), 'utf8').trim()), 'SIGKILL')
+  })
+
+  it('does not wait forever for a daemon the job left holding its captured stdout', async () => {
+    const {startJob} = await import('../../src/wrap/runner.js')
+    const {Capture} = await import('../../src/wrap/capture.js')
+    const {openSync, closeSync} = await import('node:fs')
+    const out = openSync(join(dir, 'o'), 'w')
+    const job = startJob({command: ['sh', '-c', 'sleep 5 & echo $!'], env: process.env, stdoutFd: out, stderrFd: out, exitGraceMs: 200, capture: new Capture()})
     const t0 = Date.now()
     const r = await job.done
     closeSync(out)
@@ -205,7 +230,8 @@ describe('wrap: runner timeouts', () => {
     const {startJob} = await import('../../src/wrap/runner.js')
     const {openSync, closeSync} = await import('node:fs')
     const out = openSync(join(dir, 'o'), 'w')
-    const job = startJob({command: ['sh', '-c', 'sleep 3 & echo $!'], env: process.env, stdoutFd: out, stderrFd: out, timeoutMs: 100, exitGraceMs: 600})
+    const {Capture} = await import('../../src/wrap/capture.js')
+    const job = startJob({command: ['sh', '-c', 'sleep 3 & echo $!'], env: process.env, stdoutFd: out, stderrFd: out, timeoutMs: 100, exitGraceMs: 600, capture: new Capture()})
     const r = await job.done
     closeSync(out)
     assert.equal(r.timedOut, false)

@@ -4,7 +4,9 @@ import {Capture} from '../../src/wrap/capture.js'
 import {decide, statusLine} from '../../src/wrap/decide.js'
 import {formatDuration, notificationIntervalMinutes, parseDuration} from '../../src/duration.js'
 import {buildMessage, truncateMiddle} from '../../src/wrap/message.js'
-import {defaultCheckName, fileKey, goBase, stableFraction} from '../../src/wrap/names.js'
+import {createHash} from 'node:crypto'
+import {md5Hex} from '../../src/wrap/md5.js'
+import {defaultCheckName, fileKey, goBase, runUuid, stableFraction} from '../../src/wrap/names.js'
 import type {RunResult} from '../../src/wrap/runner.js'
 
 const cps = (s: string) => Array.from(s).length
@@ -66,6 +68,21 @@ describe('wrap: check names', () => {
     assert.equal(fileKey('h1', '../x'), 'h1--%2e%2e%2fx')
     assert.ok(fileKey('h', 'x'.repeat(1000)).length <= 180)
     assert.notEqual(fileKey('h', 'x'.repeat(1000)), fileKey('h', 'x'.repeat(999) + 'y'))
+  })
+  it('md5 (written out to spare every run node:crypto) is node:crypto\'s on every length and on multi-byte text', () => {
+    let seed = 1
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    for (let n = 0; n < 2000; n++) {
+      const len = n < 200 ? n : Math.floor(rand() * 400)
+      let s = ''
+      for (let i = 0; i < len; i++) s += rand() < 0.85 ? String.fromCharCode(32 + Math.floor(rand() * 95)) : ['é', '日', '😀', '\0', '\n'][Math.floor(rand() * 5)]
+      assert.equal(md5Hex(s), createHash('md5').update(s, 'utf8').digest('hex'), JSON.stringify(s))
+    }
+  })
+  it('run ids are version 4 UUIDs, all different', () => {
+    const ids = new Set(Array.from({length: 2000}, () => runUuid()))
+    assert.equal(ids.size, 2000)
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   })
   it('stable fraction is stable and spread', () => {
     assert.equal(stableFraction('host\0name'), stableFraction('host\0name'))
