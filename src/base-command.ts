@@ -9,6 +9,7 @@ import {normalizeSingleDash} from './argv.js'
 import {fatalConfigError, readHostId, resolveSettings, type Settings} from './config/index.js'
 import {checkIds, CliError, ExitCode} from './errors.js'
 import {systemIO, type IOStreams} from './output/iostreams.js'
+import {showWaiting} from './output/progress.js'
 import {escapeControl} from './output/sanitize.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -90,7 +91,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const broken = fatalConfigError(this.settings())
     if (broken) throw broken
     const {connect} = await import('./api/connect.js')
-    this.clientCache = connect(this.settings(), (line) => this.io.err(`mkr: ${line}\n`)).client
+    // on a terminal, what a slow or retried request waits for (the indicator is off elsewhere)
+    const onWait = this.io.stderrTTY && !this.io.quiet ? showWaiting(this.io) : undefined
+    this.clientCache = connect(this.settings(), (line) => this.io.err(`mkr: ${line}\n`), process.env, {onWait}).client
     return this.clientCache
   }
 

@@ -42,7 +42,28 @@ export interface ClientOptions {
   proxy?: import('./proxy.js').ProxyOptions
   /** told about every retry (the command may log it at debug level) */
   onRetry?: (info: {method: string; path: string; attempt: number; delayMs: number; reason: string}) => void
+  /**
+   * Told when a request is still unanswered after SLOW_REQUEST_MS or is about to be retried (what it
+   * waits for: a command on a terminal shows it), then once with undefined when that request ends.
+   */
+  onWait?: (info: WaitInfo | undefined) => void
+  /** how long a request runs before onWait hears of it (default SLOW_REQUEST_MS) */
+  slowMs?: number
 }
+
+export interface WaitInfo {
+  method: string
+  path: string
+  /** the host the request goes to */
+  host: string
+  /** the attempt in progress or about to start */
+  attempt: number
+  /** why the previous attempt failed, when this is a retry */
+  reason?: string
+}
+
+/** How long a request runs before onWait hears of it. */
+export const SLOW_REQUEST_MS = 1_000
 
 export interface RequestOptions {
   query?: Query
@@ -254,6 +275,23 @@ export function useTransport(t: Transport): void {
   defaultTransport = t
 }
 
+/**
+ * Failures that retrying cannot mend within a command's budget, so the first one is the answer (issue
+ * 9: `mkr org` against a stopped sandbox waited ~6 s through 6 attempts): a port fetch refuses to use,
+ * and a refused connection to this machine (nothing listens there: the local API or sandbox is not
+ * running). A refused connection to another host is retried (a load balancer between deploys).
+ */
+function permanentNetworkFailure(err: unknown, code: string | undefined, url: URL): boolean {
+  if ((err as {cause?: {message?: string}})?.cause?.message === 'bad port') return true
+  return code === 'ECONNREFUSED' && isLoopback(url.hostname)
+}
+
+/** localhost, 127.0.0.0/8, ::1 (as URL.hostname spells them). */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase()
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(h)
+}
+
 function describeNetworkError(err: unknown, url: URL, timeoutMs: number, timedOut: boolean): string {
   if (timedOut) return `no response within ${timeoutMs >= 1000 ? `${+(timeoutMs / 1000).toFixed(1)}s` : `${timeoutMs}ms`}`
   const code = errorCode(err)
@@ -293,7 +331,7 @@ interface ProxyFailure {
 
 export class ApiClient {
   readonly base: URL
-  private readonly o: Required<Omit<ClientOptions, 'onRetry' | 'transport' | 'proxy'>> & Pick<ClientOptions, 'onRetry' | 'transport' | 'proxy'>
+  private readonly o: Required<Omit<ClientOptions, 'onRetry' | 'transport' | 'proxy' | 'onWait' | 'slowMs'>> & Pick<ClientOptions, 'onRetry' | 'transport' | 'proxy' | 'onWait' | 'slowMs'>
 
   constructor(opts: ClientOptions) {
     const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined))
@@ -353,6 +391,28 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const onWait = this.o.onWait
+    if (!onWait) return this.attempts<T>(method, path, opts)
+    let waiting = false
+    const wait = (info: Omit<WaitInfo, 'method' | 'path' | 'host'>) => {
+      waiting = true
+      onWait({method, path, host: this.base.host, ...info})
+    }
+    const slow = setTimeout(() => wait({attempt: 1}), this.o.slowMs ?? SLOW_REQUEST_MS)
+    slow.unref()
+    try {
+      return await this.attempts<T>(method, path, opts, (attempt, reason) => {
+        clearTimeout(slow)
+        wait({attempt, reason})
+      })
+    } finally {
+      clearTimeout(slow)
+      if (waiting) onWait(undefined)
+    }
+  }
+
+  /** The attempts of one request; `retrying` hears of each retry (the attempt about to start). */
+  private async attempts<T>(method: string, path: string, opts: RequestOptions, retrying?: (attempt: number, reason: string) => void): Promise<T> {
     const idempotent = opts.idempotent ?? method !== 'POST'
     const budget = opts.budgetMs ?? this.o.budgetMs
     const url = this.url(path, opts.query)
@@ -399,6 +459,7 @@ export class ApiClient {
         const delay = this.delay(attempt, retryAfter)
         if (!this.canRetry(attempt, delay, deadline, opts.maxAttempts)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: `${res.status}`})
+        retrying?.(attempt + 1, `${res.status} ${this.redact(message)}`)
         await this.o.sleep(delay, opts.signal)
         continue
       } catch (error) {
@@ -411,9 +472,11 @@ export class ApiClient {
         failure = new NetworkError(method, path, proxy ? proxy.message : describeNetworkError(error, url, timeoutMs, timedOut), neverSent, attempt)
         if (proxy) failure.hint = proxyModule?.PROXY_HINT
         if (proxy?.permanent || (!idempotent && !neverSent)) throw failure
+        if (!proxy && attempt === 1 && permanentNetworkFailure(error, code, url)) throw failure
         const delay = this.delay(attempt)
         if (!this.canRetry(attempt, delay, deadline, opts.maxAttempts)) throw failure
         this.o.onRetry?.({method, path, attempt, delayMs: delay, reason: failure.reason})
+        retrying?.(attempt + 1, failure.reason)
         await this.o.sleep(delay, opts.signal)
       }
     }

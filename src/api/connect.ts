@@ -3,7 +3,7 @@
 // (BaseCommand.api) and `mkr wrap` get their client here.
 import {checkApiBase, requireApiKey, type Settings} from '../config/index.js'
 import {ConfigError} from '../errors.js'
-import {ApiClient} from './client.js'
+import {ApiClient, type ClientOptions} from './client.js'
 
 /** A positive number of seconds from the environment, in ms (undefined when unset). */
 function envSeconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -18,7 +18,12 @@ function envSeconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * The client for `s`; throws a ConfigError when the key is missing or the API base is invalid.
  * `log` receives warnings (plain http to a remote host) and, with DEBUG set, one line per retry.
  */
-export function connect(s: Settings, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): {client: ApiClient; apiBase: string} {
+export function connect(
+  s: Settings,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: Pick<ClientOptions, 'onWait'> = {},
+): {client: ApiClient; apiBase: string} {
   const apiKey = requireApiKey(s)
   const {url, warning} = checkApiBase(s.apiBase)
   if (warning) log(`warning: ${warning}`)
@@ -28,6 +33,7 @@ export function connect(s: Settings, log: (line: string) => void, env: NodeJS.Pr
     attemptTimeoutMs: envSeconds(env, 'MKR_HTTP_TIMEOUT'),
     budgetMs: envSeconds(env, 'MKR_HTTP_BUDGET'),
     onRetry: env.DEBUG ? (r) => log(`debug: ${r.method} ${r.path}: ${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`) : undefined,
+    onWait: opts.onWait,
   })
   return {client, apiBase: url.href}
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import nock from 'nock'
-import {ApiClient, USER_AGENT} from '../../src/api/client.js'
+import {ApiClient, isLoopback, undiciTransport, USER_AGENT, type Transport, type WaitInfo} from '../../src/api/client.js'
 import {ApiError, InvalidResponseError, NetworkError} from '../../src/api/errors.js'
 import {failure} from '../helpers/failure.js'
 
@@ -203,20 +203,85 @@ describe('ApiClient against a real 127.0.0.1 server', () => {
     assert.equal(hits, 1, 'an already cancelled request is never sent')
   })
 
-  it('a port fetch refuses to use (9, discard) is named as such, not as a vague network error', async () => {
-    const c = new ApiClient({apiBase: 'http://127.0.0.1:9', apiKey: KEY, sleep: async () => {}, maxAttempts: 1})
+  it('a port fetch refuses to use (9, discard) is named as such, not as a vague network error, and not retried', async () => {
+    let sleeps = 0
+    const c = new ApiClient({apiBase: 'http://127.0.0.1:9', apiKey: KEY, sleep: async () => void sleeps++})
     const e = await failure(() => c.get('/api/v0/org'))
     assert.equal(e.message, "GET /api/v0/org failed: port 9 of 127.0.0.1 is on fetch's list of blocked ports; use another port")
+    assert.equal(sleeps, 0)
   })
 
-  it('a refused connection: a non-idempotent POST is retried (it never left) and says so', async () => {
-    const closed = http.createServer()
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
-    const p = (closed.address() as AddressInfo).port
-    await new Promise((r) => closed.close(r))
-    const c = new ApiClient({apiBase: `http://127.0.0.1:${p}`, apiKey: KEY, sleep: async () => {}, maxAttempts: 3})
+  for (const transport of [undefined, undiciTransport])
+    it(`a refused connection to this machine fails at once: nothing listens there (${transport ? 'undici' : 'fetch'})`, async () => {
+      const closed = http.createServer()
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
+      const p = (closed.address() as AddressInfo).port
+      await new Promise((r) => closed.close(r))
+      let sleeps = 0
+      for (const host of ['127.0.0.1', 'localhost']) {
+        const c = new ApiClient({apiBase: `http://${host}:${p}`, apiKey: KEY, sleep: async () => void sleeps++, transport})
+        const e = (await failure(() => c.get('/api/v0/org'))) as NetworkError
+        assert.match(e.message, new RegExp(`^GET /api/v0/org failed: cannot connect to ${host}:${p} \\(connection refused\\)$`))
+        assert.equal(e.neverSent, true)
+      }
+      assert.equal(sleeps, 0, 'no retry')
+    })
+
+  it('a refused connection to another host: retried, a non-idempotent POST too (it never left), and says so', async () => {
+    let calls = 0
+    const refused: Transport = async () => {
+      calls++
+      throw Object.assign(new TypeError('fetch failed'), {cause: Object.assign(new Error('connect ECONNREFUSED 192.0.2.1:80'), {code: 'ECONNREFUSED'})})
+    }
+    const c = new ApiClient({apiBase: 'http://192.0.2.1', apiKey: KEY, sleep: async () => {}, maxAttempts: 3, transport: refused})
     const e = (await failure(() => c.post('/api/v0/monitors', {}))) as NetworkError
-    assert.equal(e.message, `POST /api/v0/monitors failed: cannot connect to 127.0.0.1:${p} (connection refused) (after 3 attempts)`)
+    assert.equal(e.message, 'POST /api/v0/monitors failed: cannot connect to 192.0.2.1 (connection refused) (after 3 attempts)')
     assert.equal(e.neverSent, true)
+    assert.equal(calls, 3)
+  })
+
+  it('isLoopback: this machine only', () => {
+    for (const h of ['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', new URL('http://[::ffff:127.0.0.1]/').hostname]) assert.equal(isLoopback(h), true, h)
+    for (const h of ['api.mackerelio.com', '10.0.0.1', '128.0.0.1', '127.0.0.1.example.com', 'localhost.example.com', '[::2]', '[::ffff:a00:1]']) assert.equal(isLoopback(h), false, h)
+  })
+})
+
+describe('api/client: what a slow request waits for (onWait)', () => {
+  it('a request unanswered after slowMs is announced, and its end is too', async () => {
+    const events: (WaitInfo | undefined)[] = []
+    let announced!: () => void
+    const heard = new Promise<void>((r) => (announced = r))
+    // the server answers only once the client has said it is waiting: no race with the clock
+    const server = http.createServer(async (_req, res) => {
+      await heard
+      res.setHeader('content-type', 'application/json').end('{"name":"o"}')
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const port = (server.address() as AddressInfo).port
+      const c = new ApiClient({apiBase: `http://127.0.0.1:${port}`, apiKey: KEY, slowMs: 20, onWait: (w) => (events.push(w), w && announced())})
+      assert.deepEqual(await c.get('/api/v0/org'), {name: 'o'})
+      assert.deepEqual(events, [{method: 'GET', path: '/api/v0/org', host: `127.0.0.1:${port}`, attempt: 1}, undefined])
+    } finally {
+      server.close()
+    }
+  })
+
+  it('a retry says why; a quick answer says nothing', async () => {
+    const events: (WaitInfo | undefined)[] = []
+    let calls = 0
+    const flaky: Transport = async () => {
+      if (++calls === 1) throw Object.assign(new TypeError('fetch failed'), {cause: Object.assign(new Error('reset'), {code: 'ECONNRESET'})})
+      return {status: 200, statusText: 'OK', header: () => null, text: '{}'}
+    }
+    const c = new ApiClient({apiBase: 'https://api.example.com', apiKey: KEY, sleep: async () => {}, transport: flaky, onWait: (w) => events.push(w)})
+    await c.get('/api/v0/org')
+    assert.deepEqual(events, [
+      {method: 'GET', path: '/api/v0/org', host: 'api.example.com', attempt: 2, reason: 'connection to api.example.com was closed before a complete response'},
+      undefined,
+    ])
+    events.length = 0
+    await c.get('/api/v0/org')
+    assert.deepEqual(events, [])
   })
 })

@@ -113,3 +113,40 @@ describe('e2e: the CLI itself', () => {
     assert.match(r.stdout, /EXAMPLES\n {2}\$ mkr hosts/)
   })
 })
+
+describe('e2e: an API that does not answer at once', function () {
+  this.timeout(30_000)
+
+  it('a stopped local API (connection refused): one attempt, one line, exit 1', async () => {
+    const http = await import('node:http')
+    const closed = http.createServer()
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
+    const port = (closed.address() as import('node:net').AddressInfo).port
+    await new Promise((r) => closed.close(r))
+    const t0 = Date.now()
+    const r = await runMkr(['org'], {env: cleanEnv({MACKEREL_APIKEY: 'k', MACKEREL_APIBASE: `http://127.0.0.1:${port}`})})
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr.split('\n')[0], `mkr: GET /api/v0/org failed: cannot connect to 127.0.0.1:${port} (connection refused)`)
+    // the retry policy would wait seconds between 6 attempts; one attempt is well under that even on a loaded machine
+    assert.ok(Date.now() - t0 < 10_000)
+  })
+
+  it('on a terminal, a slow answer shows what it waits for, cleared before the output', async () => {
+    const http = await import('node:http')
+    const server = http.createServer((_req, res) => {
+      setTimeout(() => res.setHeader('content-type', 'application/json').end('{"name":"slow-org"}'), 2500)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const port = (server.address() as import('node:net').AddressInfo).port
+      const {runMkrTty} = await import('./harness.js')
+      const r = await runMkrTty(['org'], {env: cleanEnv({MACKEREL_APIKEY: 'k', MACKEREL_APIBASE: `http://127.0.0.1:${port}`})})
+      assert.equal(r.code, 0, r.stdout)
+      assert.match(r.stdout, new RegExp(`waiting for 127\\.0\\.0\\.1:${port} \\(GET /api/v0/org\\): no answer yet…`))
+      // the line is erased before the JSON
+      assert.match(r.stdout, /\r\x1b\[2K\{\n {4}"name": "slow-org"/)
+    } finally {
+      server.close()
+    }
+  })
+})
