@@ -27,12 +27,18 @@ interface HostInput {
   checks?: HostCheck[]
 }
 
+/** reqString for a field of a list item, so the error names the item (`interfaces[0].name is
+ * required`), not a bare `name` the client would read as the host's own. */
+function itemString(o: Obj, where: string, key: string, rule?: Parameters<typeof reqString>[2]): string {
+  return reqString({[where]: o[key]}, where, rule)
+}
+
 function parseInterfaces(v: unknown): HostInterface[] {
   if (!Array.isArray(v)) throw badRequest('interfaces must be an array')
   return v.map((item, i) => {
     const o = asObject(item, `interfaces[${i}]`)
     const key = (k: string) => `interfaces[${i}].${k}`
-    const out: HostInterface = {name: reqString(o, 'name')}
+    const out: HostInterface = {name: itemString(o, key('name'), 'name')}
     for (const k of ['macAddress', 'ipAddress', 'ipv6Address'] as const) {
       if (o[k] === undefined || o[k] === null) continue
       if (typeof o[k] !== 'string') throw badRequest(`${key(k)} must be a string`)
@@ -50,7 +56,7 @@ function parseChecks(v: unknown): HostCheck[] {
   if (!Array.isArray(v)) throw badRequest('checks must be an array')
   return v.map((item, i) => {
     const o = asObject(item, `checks[${i}]`)
-    const name = reqString(o, 'name', {pattern: CHECK_NAME_RE})
+    const name = itemString(o, `checks[${i}].name`, 'name', {pattern: CHECK_NAME_RE})
     const memo = optString(o, 'memo')
     return memo === undefined ? {name} : {name, memo}
   })

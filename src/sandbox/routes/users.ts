@@ -34,6 +34,8 @@ export function registerUsers(r: Router): void {
 
   r.post('/api/v0/invitations', ({store, body}) => {
     const o = asObject(body)
+    // a missing address is "required", not "not a valid email address: undefined"
+    if (o.email === undefined || o.email === null) throw badRequest('email is required and must be a string')
     const email = checkEmail('email', o.email)
     const authority = oneOf(o, 'authority', ['manager', 'collaborator', 'viewer'], true)!
     const lower = email.toLowerCase()
