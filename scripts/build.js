@@ -21,7 +21,7 @@
 //
 // `node scripts/build.js [--outdir DIR]` (default dist/; MKR_BUILD_OUTDIR too): build elsewhere to try
 // a change while others run dist/.
-import {build} from 'esbuild'
+import {build, transform} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, resolve} from 'node:path'
@@ -48,14 +48,19 @@ export const commandId = (file) =>
   relative(commandsDir, file).replace(/\.ts$/, '').replace(/(^|\/)index$/, '').replaceAll('/', ':')
 
 const files = list(commandsDir)
-// COMMANDS' entries are getters that require the command's module: esbuild then wraps each command
-// module (and what it alone imports) in a function run on first use, so a run of `mkr org` evaluates
-// org's code, not every command's (measured: ~30 ms of top-level evaluation before, see issue 9).
+/** The file name (in dist/) of a command's entry: monitors:pull -> cmd-monitors-pull.cjs */
+const commandFile = (id) => `cmd-${id.replaceAll(':', '-')}.cjs`
+
+// dist/mkr.cjs is split (splitMkr below): this entry (src/main.ts and the registry), one entry per
+// command (cmd-<id>.cjs) and the chunks they share (chunk-<hash>.cjs). COMMANDS' entries are getters
+// that require the command's entry, so a run of `mkr org` reads, compiles and evaluates org's code and
+// what it shares, not every command's (measured, issue 9: the code cache of the one bundle took ~20 ms
+// to load whatever the command; V8's cache grows with all the code in the file, run or not).
 const mainEntry = [
   "export {main} from './src/main.ts'",
   'export const COMMANDS = {}',
   ...files.map(
-    (f) => `Object.defineProperty(COMMANDS, ${JSON.stringify(commandId(f))}, {enumerable: true, get: () => require('./${relative(root, f)}').default})`,
+    (f) => `Object.defineProperty(COMMANDS, ${JSON.stringify(commandId(f))}, {enumerable: true, get: () => require(${JSON.stringify('./' + commandFile(commandId(f)))}).default})`,
   ),
 ].join('\n')
 
@@ -107,20 +112,14 @@ const helpLight = {
 
 /**
  * undici (its Agent, all the CLI uses: src/api/client.ts, src/api/proxy.ts) is dist/undici.cjs, loaded
- * with its own code cache when the first request is made: 280 KB of the 390 KB `mkr wrap` read and
- * compiled on every run, sending nothing (-4 ms, measured), and of every command that sends nothing.
+ * (with its own code cache, by the bundles' require: src/cli/code-cache.ts) when the first request is
+ * made: 280 KB that `mkr wrap`, sending nothing, read and compiled on every run (-4 ms, measured), and
+ * so did every command that sends nothing.
  */
 const undiciApart = {
   name: 'undici-apart',
   setup(b) {
-    b.onResolve({filter: /^undici\/lib\/dispatcher\/agent\.js$/}, (args) =>
-      args.kind === 'entry-point' || args.namespace === 'undici-apart' ? undefined : {path: 'undici.cjs', namespace: 'undici-apart'},
-    )
-    b.onLoad({filter: /.*/, namespace: 'undici-apart'}, () => ({
-      contents: `const {loadBundle} = require(${JSON.stringify(join(root, 'src/cli/code-cache.ts'))})\nmodule.exports = loadBundle(require('node:path').join(__dirname, 'undici.cjs')).exports`,
-      resolveDir: root,
-      loader: 'js',
-    }))
+    b.onResolve({filter: /^undici\/lib\/dispatcher\/agent\.js$/}, (args) => (args.kind === 'entry-point' ? undefined : {path: './undici.cjs', external: true}))
   },
 }
 
@@ -172,13 +171,15 @@ const oclifSort = {
  * - command.js -> ./config: for the static Command.run, which this CLI never calls (src/main.ts
  *   builds the command with the light Config, src/cli/light-config.ts);
  * - errors/handle.js -> ../help/index (help, its formatter, ejs, ts-path and fs/promises): to show
- *   help after a parse error, which BaseCommand.catch prints itself;
+ *   help after a parse error, which BaseCommand.catch prints itself; flags.js -> ./help: for the
+ *   help flag's own parse, which the dispatcher answers before a command runs;
  * - parser/parse.js -> node:readline: to read a flag's value from stdin, which no flag here does.
  * A changed oclif that no longer has one of these imports fails the build, not a user's command.
  */
 const LAZY = [
   {importer: 'command.js', path: './config', names: ['Config']},
   {importer: 'errors/handle.js', path: '../help/index', names: ['Help']},
+  {importer: 'flags.js', path: './help', names: ['loadHelpClass']},
   {importer: 'parser/parse.js', path: 'node:readline', names: ['createInterface']},
 ]
 const lazySeen = new Set()
@@ -225,10 +226,55 @@ const cjs = (name, options) =>
     plugins: options.plugins ?? [promptsApart, jqApart, undiciApart, lazyOclif, oclifSort],
   })
 
+/**
+ * dist/mkr.cjs, the commands' entries and their shared chunks: esbuild splits an ES module build, then
+ * each file becomes CommonJS (a vm.Script has no module loader), its imports of other files require()
+ * calls that src/cli/code-cache.ts answers with the file run from its own code cache.
+ */
+async function splitMkr() {
+  const entry = {
+    name: 'mkr-entry',
+    setup(b) {
+      b.onResolve({filter: /^mkr-entry$/}, () => ({path: 'mkr-entry', namespace: 'mkr-entry'}))
+      b.onLoad({filter: /.*/, namespace: 'mkr-entry'}, () => ({contents: mainEntry, loader: 'ts', resolveDir: root}))
+      // the registry's require()s of the commands' entries stay as they are
+      b.onResolve({filter: /^\.\/cmd-[a-z0-9-]+\.cjs$/}, (args) => ({path: args.path, external: true}))
+    },
+  }
+  const esm = await build({
+    ...common,
+    format: 'esm',
+    splitting: true,
+    outdir,
+    entryPoints: {mkr: 'mkr-entry', ...Object.fromEntries(files.map((f) => [commandFile(commandId(f)).replace(/\.cjs$/, ''), f]))},
+    chunkNames: 'chunk-[hash]',
+    outExtension: {'.js': '.cjs'},
+    define: {MKR_VERSION: JSON.stringify(version), 'import.meta.url': '__mkrModuleUrl'},
+    banner: {js: "var __mkrModuleUrl=require('node:url').pathToFileURL(__filename).href;"},
+    plugins: [entry, promptsApart, jqApart, undiciApart, lazyOclif, oclifSort],
+  })
+  const outputFiles = await Promise.all(
+    esm.outputFiles.map(async (f) => {
+      const {code} = await transform(f.text, {
+        format: 'cjs',
+        loader: 'js',
+        platform: 'node',
+        target: 'node20',
+        supported: {'dynamic-import': false},
+        minify: common.minify,
+        keepNames: true,
+        logLevel: 'warning',
+      })
+      return {path: f.path, contents: Buffer.from(code)}
+    }),
+  )
+  return {outputFiles}
+}
+
 let results
 try {
   results = await Promise.all([
-    cjs('mkr', {stdin: {contents: mainEntry, loader: 'ts', resolveDir: root, sourcefile: 'mkr-entry.ts'}}),
+    splitMkr(),
     cjs('wrap', {entryPoints: [join(root, 'src/cli/wrap-entry.ts')]}),
     cjs('help', {entryPoints: [join(root, 'src/cli/help.ts')], plugins: [helpLight]}),
     cjs('undici', {stdin: {contents: "module.exports = require('undici/lib/dispatcher/agent.js')", resolveDir: root, sourcefile: 'undici-entry.js'}, plugins: [lazyH2]}),
@@ -263,8 +309,12 @@ function asciiOnly(bytes) {
 // while a build runs (tests in another terminal) never reads a half-written or missing file.
 mkdirSync(outdir, {recursive: true})
 const outputs = results.flatMap((r) => r.outputFiles)
-const last = (f) => Number(f.path.endsWith('cli.cjs'))
-for (const f of outputs.sort((a, b) => last(a) - last(b))) {
+// chunks before the commands' entries, those before the bundles that require them, cli.cjs last
+const order = (f) => {
+  const name = f.path.slice(outdir.length + 1)
+  return name.startsWith('chunk-') ? 0 : name.startsWith('cmd-') ? 1 : name === 'cli.cjs' ? 3 : 2
+}
+for (const f of outputs.sort((a, b) => order(a) - order(b))) {
   let contents = asciiOnly(f.contents)
   if (f.path.endsWith('.cjs') && !f.path.endsWith('cli.cjs')) {
     const hash = createHash('sha256').update(contents).digest('hex').slice(0, 32)
@@ -275,9 +325,17 @@ for (const f of outputs.sort((a, b) => last(a) - last(b))) {
   renameSync(tmp, f.path)
 }
 
+// chunks and commands' entries of earlier builds: dropped after an hour (a process started before this
+// build may still load them)
+const written = new Set(outputs.map((f) => f.path))
+const hourAgo = Date.now() - 3600_000
+for (const name of readdirSync(outdir)) {
+  const p = join(outdir, name)
+  if (/^(chunk|cmd)-.*\.cjs$/.test(name) && !written.has(p) && statSync(p).mtimeMs < hourAgo) unlinkSync(p)
+}
+
 // The ESM layout before the code cache (mkr.js, wrap.js, globals.js, chunks/) and the ESM dispatcher
 // (cli.js): drop them after an hour (a process started before the switch may still load from them).
-const hourAgo = Date.now() - 3600_000
 for (const name of ['mkr.js', 'wrap.js', 'globals.js', 'cli.js']) {
   const p = join(outdir, name)
   if (existsSync(p) && statSync(p).mtimeMs < hourAgo) unlinkSync(p)

@@ -13,6 +13,7 @@
 // one-line format.
 import type {Config} from '@oclif/core/config'
 import {undiciTransport, useTransport} from './api/client.js'
+import {cjsExports} from './cli/cjs-module.js'
 import {matchCommand} from './cli/dispatch.js'
 import {lightConfig, type PackageJson} from './cli/light-config.js'
 import type {Manifest} from './cli/manifest.js'
@@ -67,11 +68,10 @@ async function runCommand(Command: CommandClass, id: string, rest: string[], con
 
 /** oclif's run(): Config.load, version, help, the command. False when it has set an exit code for a usage error. */
 async function oclifRun(argv: string[], root: string, commands: Record<string, CommandClass>): Promise<boolean> {
-  const [{Config}, {loadHelpClass, normalizeArgv}, {helpAddition, versionAddition}] = await Promise.all([
-    import('@oclif/core/config'),
-    import('@oclif/core/help'),
-    import('@oclif/core/run'),
-  ])
+  const [configModule, helpModule, runModule] = await Promise.all([import('@oclif/core/config'), import('@oclif/core/help'), import('@oclif/core/run')])
+  const {Config} = cjsExports(configModule)
+  const {loadHelpClass, normalizeArgv} = cjsExports(helpModule)
+  const {helpAddition, versionAddition} = cjsExports(runModule)
   const config = await Config.load(root)
   const showHelp = async (words: string[]) => {
     const Help = await loadHelpClass(config)

@@ -106,6 +106,21 @@ function owe(file: string, write: () => void): void {
   owed.set(file, write)
 }
 
+/** The bundles run in this process, by file. */
+const loaded = new Map<string, {exports: unknown}>()
+
+/**
+ * `require` for the bundle `file`: another bundle next to it (`./chunk-….cjs`, `./cmd-….cjs`,
+ * `./undici.cjs`: scripts/build.js) runs through loadBundle, from its own code cache; anything else
+ * (Node's modules, jq-web) as Node's require would.
+ */
+function bundleRequire(file: string, env: NodeJS.ProcessEnv): NodeJS.Require {
+  const nodeRequire = createRequire(file)
+  const dir = dirname(file)
+  const req = (id: string): unknown => (/^\.\/[\w.-]+\.cjs$/.test(id) ? loadBundle(join(dir, id.slice(2)), env).exports : nodeRequire(id))
+  return Object.assign(req, {resolve: nodeRequire.resolve, cache: nodeRequire.cache, extensions: nodeRequire.extensions, main: nodeRequire.main})
+}
+
 export interface LoadedBundle<T> {
   exports: T
   /** whether a cache was read and accepted */
@@ -117,6 +132,10 @@ export interface LoadedBundle<T> {
  * compiling it from the code cache when there is a valid one and writing one when not.
  */
 export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle<T> {
+  // once per process, as require() does; a file requiring one that is still running (a cycle between
+  // chunks) gets its exports as they are so far, as with require()
+  const known = loaded.get(file)
+  if (known) return {exports: known.exports as T, cached: true}
   const source = readFileSync(file, 'utf8')
   const hash = bundleHash(source)
   const dir = hash ? cacheDir(env) : undefined
@@ -125,8 +144,9 @@ export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env
   // the bundle has no import() (scripts/build.js turns it into require), so it needs no module loader
   const script = new Script(Module.wrap(source), {filename: file, cachedData})
   const mod = {exports: {} as T, filename: file, id: file, loaded: false}
+  loaded.set(file, mod)
   const fn = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void
-  fn.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file))
+  fn.call(mod.exports, mod.exports, bundleRequire(file, env), mod, file, dirname(file))
   mod.loaded = true
   const cached = cachedData !== undefined && !script.cachedDataRejected
   if (dir && name && !cached) owe(file, () => writeCache(dir, name, script.createCachedData()))

@@ -5,6 +5,7 @@
 import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import {runWrap} from '../wrap/main.js'
+import {cjsExports} from '../cli/cjs-module.js'
 
 export default class Wrap extends Command {
   static summary = 'Run a command and report its result to Mackerel as a check monitoring result'
@@ -65,9 +66,8 @@ The job gets MKR_WRAP_NAME (the check name) and MKR_WRAP_RUN_ID in its environme
       signals: process,
       // `-help` (mkr's single-dash form) reaches us; oclif handles --help/-h before the command runs
       help: async () => {
-        // CommonJS: bundled, a dynamic import puts its exports on `default`
-        const help = await import('@oclif/core/help')
-        const Help = await (help.loadHelpClass ?? (help as unknown as {default: typeof help}).default.loadHelpClass)(this.config)
+        const {loadHelpClass} = cjsExports(await import('@oclif/core/help'))
+        const Help = await loadHelpClass(this.config)
         await new Help(this.config, this.config.pjson.oclif.helpOptions).showHelp(['wrap'])
       },
     })
