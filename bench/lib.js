@@ -72,6 +72,23 @@ export async function measure(cmd, args, opts = {}) {
   return {median: median(times), min: Math.min(...times), rssKb: rss || undefined}
 }
 
+/**
+ * measure() for several commands at once, their runs interleaved (a, b, c, a, b, c, ...), so a burst
+ * of load on the machine hits each alike and the ratios between them stay fair.
+ */
+export async function measureInterleaved(cases, runs = 10) {
+  for (const c of cases) await runOnce(c.cmd, c.args, c.opts ?? {})
+  const times = cases.map(() => [])
+  const rss = cases.map(() => 0)
+  for (let i = 0; i < runs; i++)
+    for (const [j, c] of cases.entries()) {
+      const r = await runOk(c.cmd, c.args, c.opts ?? {})
+      times[j].push(r.ms)
+      if (r.maxRssKb) rss[j] = Math.max(rss[j], r.maxRssKb)
+    }
+  return cases.map((_, j) => ({median: median(times[j]), min: Math.min(...times[j]), rssKb: rss[j] || undefined}))
+}
+
 export function table(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
   const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |'

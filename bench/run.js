@@ -10,12 +10,12 @@ import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {fmtMs, fmtRss, measure, ratio, table, startSandbox} from './lib.js'
+import {fmtMs, fmtRss, measureInterleaved, ratio, table, startSandbox} from './lib.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const run = join(root, 'bin/run.js')
 const node = process.execPath
-const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const RUNS = Number(process.env.BENCH_RUNS ?? 15)
 
 /** Median time from the last byte a command writes to stdout until it exits. */
 async function linger(cmd, args, env) {
@@ -35,22 +35,38 @@ async function linger(cmd, args, env) {
 const cacheHome = mkdtempSync(join(tmpdir(), 'mkr-bench-cache-'))
 const base = {...process.env, XDG_CACHE_HOME: cacheHome}
 const cold = {...base, MKR_NO_CODE_CACHE: '1'}
-const floor = await measure(node, ['-e', '0'], {runs: RUNS, rss: true})
-const version = await measure(node, [run, '--version'], {runs: RUNS, rss: true, env: base})
-const help = await measure(node, [run, 'hosts', '--help'], {runs: RUNS, env: base})
-const rootHelp = await measure(node, [run, '--help'], {runs: RUNS, env: base})
-const helpCold = await measure(node, [run, 'hosts', '--help'], {runs: RUNS, env: cold})
-const usage = await measure(node, [run, 'hosts', '--stauts'], {runs: RUNS, env: base, expectCode: 2})
+// each group's runs are interleaved with its floor's (bench/lib.js measureInterleaved)
+const [floor, version, help, rootHelp, helpCold, usage] = await measureInterleaved(
+  [
+    {cmd: node, args: ['-e', '0'], opts: {rss: true}},
+    {cmd: node, args: [run, '--version'], opts: {rss: true, env: base}},
+    {cmd: node, args: [run, 'hosts', '--help'], opts: {env: base}},
+    {cmd: node, args: [run, '--help'], opts: {env: base}},
+    {cmd: node, args: [run, 'hosts', '--help'], opts: {env: cold}},
+    {cmd: node, args: [run, 'hosts', '--stauts'], opts: {env: base, expectCode: 2}},
+  ],
+  RUNS,
+)
 
 const sb = await startSandbox(run, ['--hosts', '10000'])
 const env = {...base, MACKEREL_APIBASE: sb.base, MACKEREL_APIKEY: sb.key}
-const minimalOrg = await measure(node, [join(root, 'bench/minimal-org.js')], {runs: RUNS, env, discard: true})
-const org = await measure(node, [run, 'org'], {runs: RUNS, env, discard: true})
-const orgCold = await measure(node, [run, 'org'], {runs: RUNS, env: {...env, MKR_NO_CODE_CACHE: '1'}, discard: true})
-const minimal = await measure(node, [join(root, 'bench/minimal-hosts.js')], {runs: RUNS, env, rss: true, discard: true})
+const [minimalOrg, org, orgCold] = await measureInterleaved(
+  [
+    {cmd: node, args: [join(root, 'bench/minimal-org.js')], opts: {env, discard: true}},
+    {cmd: node, args: [run, 'org'], opts: {env, discard: true}},
+    {cmd: node, args: [run, 'org'], opts: {env: {...env, MKR_NO_CODE_CACHE: '1'}, discard: true}},
+  ],
+  RUNS,
+)
+const [minimal, hosts] = await measureInterleaved(
+  [
+    {cmd: node, args: [join(root, 'bench/minimal-hosts.js')], opts: {env, rss: true, discard: true}},
+    {cmd: node, args: [run, 'hosts', '--json'], opts: {env, rss: true, discard: true}},
+  ],
+  RUNS,
+)
 const orgLinger = await linger(node, [run, 'org'], env)
 const minimalLinger = await linger(node, [join(root, 'bench/minimal-hosts.js')], env)
-const hosts = await measure(node, [run, 'hosts', '--json'], {runs: RUNS, env, rss: true, discard: true})
 sb.child.kill('SIGTERM')
 rmSync(cacheHome, {recursive: true, force: true})
 

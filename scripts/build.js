@@ -4,11 +4,13 @@
 //   errors and the code-cache loader. Small, so a usage error costs little more than `node -e 0`.
 //   CommonJS, like bin/run.js (bin/package.json): an ES module entry makes Node start its ESM loader,
 //   ~6 ms on every run (measured: an empty .mjs vs an empty .cjs).
-// - dist/mkr.cjs: src/main.ts with @oclif/core and every command, found in src/commands and exported
-//   as COMMANDS (oclif's "explicit" command discovery; scripts/manifest.js reads it). CommonJS because
-//   it runs as a vm.Script with a V8 code cache (src/cli/code-cache.ts): Node 20 caches no module
-//   compilation, and compiling oclif is most of a command's start-up. What commands import lazily
-//   (undici, chalk, the sandbox, jq) stays unevaluated until used.
+// - dist/mkr.cjs: src/main.ts and COMMANDS, the registry of every command found in src/commands
+//   (oclif's "explicit" command discovery; scripts/manifest.js reads it), whose entries require
+//   dist/cmd-<id>.cjs, each command's own entry, which requires the dist/chunk-<hash>.cjs it shares
+//   with others (splitMkr below). CommonJS because each runs as a vm.Script with a V8 code cache
+//   (src/cli/code-cache.ts): Node 20 caches no module compilation, and compiling oclif is most of a
+//   command's start-up. What commands import lazily (undici, chalk, the sandbox, jq) is in chunks of
+//   its own, read only when used.
 // - dist/wrap.cjs: `mkr wrap` without oclif (src/cli/wrap-entry.ts).
 // - dist/help.cjs: help without oclif's Config (src/cli/help.ts): oclif's Help class and formatter, with
 //   what it reaches for only outside this use left out (helpLight below).
