@@ -377,7 +377,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
     }
     // spooled reports go out while the job runs (before this run's report, which waits for them)
     const flushAbort = new AbortController()
-    let flushP: Promise<unknown> = Promise.resolve()
+    let flushP: Promise<unknown> | undefined
 
     const capture = o.detail ? new Capture() : undefined
     const job = startJob({
@@ -464,7 +464,7 @@ async function wrapJob(o: WrapOptions, io: WrapIO, ctx: Context, log: WrapLog, h
       if (ni !== undefined) report.notificationInterval = ni
       delivery = await send(report, {hostId, ctx, log, spool, breaker, badName, runId, deadline, flushP, abort: abort.signal, now})
     }
-    await settle(flushP, deadline) // spooled reports: bounded by this run's budget
+    if (flushP) await settle(flushP, deadline) // spooled reports: bounded by this run's budget
 
     if (hostId !== undefined && state) {
       const next: WrapState = {...state, failures: decision.failures, lastExitCode: result.exitCode, lastRunAt: now()}
@@ -545,7 +545,8 @@ interface SendContext {
   badName?: string
   runId: string
   deadline: number
-  flushP: Promise<unknown>
+  /** the spooled reports being sent meanwhile, if any */
+  flushP?: Promise<unknown>
   abort: AbortSignal
   now: () => number
 }
@@ -565,7 +566,7 @@ async function send(report: CheckReport, s: SendContext): Promise<Delivery> {
     logLost(s.log, `cannot send the report for ${report.name}: ${s.badName}`, report)
     return 'lost'
   }
-  await settle(s.flushP, s.deadline)
+  if (s.flushP) await settle(s.flushP, s.deadline)
   return deliverReport(report, s.runId, {
     ...c,
     spool: s.spool,
@@ -614,7 +615,6 @@ async function reportOnly(
     badName: r.badName,
     runId: r.runId,
     deadline: Date.now() + o.reportTimeoutMs,
-    flushP: Promise.resolve(),
     abort: abort.signal,
     now,
   })
