@@ -15,7 +15,7 @@
 //   holds every function it ran (the help formatter, undici, the command), not only the module bodies
 //   (measured: `mkr org` -5 ms, `mkr hosts --help` -2 ms);
 // - MKR_NO_CODE_CACHE=1 turns it off.
-import {closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
+import {closeSync, fstatSync, futimesSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -52,12 +52,19 @@ export function cacheName(bundle: string, hash: string): string {
 const ownUid = typeof process.getuid === 'function' ? process.getuid() : undefined
 
 /** The file's bytes when it is a regular file of ours, else undefined. */
+const USED_MARK_MS = 12 * 3600_000
+
 function readOwn(file: string): Buffer | undefined {
   let fd: number | undefined
   try {
     fd = openSync(file, 'r')
     const st = fstatSync(fd)
     if (!st.isFile() || (ownUid !== undefined && st.uid !== ownUid) || st.size === 0) return undefined
+    // in use: writeCache removes caches unused for a day, so one in use is marked at most twice a day
+    if (st.mtimeMs < Date.now() - USED_MARK_MS)
+      try {
+        futimesSync(fd, new Date(), new Date())
+      } catch {}
     const buf = Buffer.allocUnsafe(st.size)
     let n = 0
     while (n < st.size) {

@@ -1,7 +1,7 @@
 // The V8 code cache (src/cli/code-cache.ts) is an optimisation: a cache directory that cannot be used
 // must never stop or hang a command.
 import assert from 'node:assert/strict'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cleanEnv, runMkr} from './harness.js'
@@ -44,10 +44,44 @@ describe('e2e: code cache directory', function () {
 describe('e2e: the bundles', () => {
   // one character outside ASCII makes Node decode a bundle into a two-byte string and V8 scan it as
   // one (mkr.cjs: 7.6 ms instead of ~2 to read, measured): scripts/build.js escapes what esbuild leaves
-  for (const name of ['cli.cjs', 'mkr.cjs', 'wrap.cjs', 'help.cjs', 'prompts.cjs', 'undici.cjs'])
-    it(`dist/${name} is ASCII`, () => {
-      const text = readFileSync(join(import.meta.dirname, '..', '..', 'dist', name), 'latin1')
+  it('every file in dist/ is ASCII', () => {
+    const dist = join(import.meta.dirname, '..', '..', 'dist')
+    const names = readdirSync(dist).filter((n) => n.endsWith('.cjs'))
+    assert.ok(names.length > 50 && names.includes('mkr.cjs') && names.includes('cmd-org.cjs') && names.includes('undici.cjs'), names.join(','))
+    for (const name of names) {
+      const text = readFileSync(join(dist, name), 'latin1')
       const at = text.search(/[^\x00-\x7f]/)
-      assert.equal(at, -1, `a byte outside ASCII at ${at}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`)
-    })
+      assert.equal(at, -1, `${name}: a byte outside ASCII at ${at}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`)
+    }
+  })
+})
+
+describe('e2e: code caches in use are kept', function () {
+  this.timeout(60_000)
+
+  it('a cache read is marked as used; caches unused for a day go when another cache is written', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mkr-cache-'))
+    try {
+      const env = cleanEnv({XDG_CACHE_HOME: tmp})
+      const dir = join(tmp, 'mkr')
+      assert.equal((await runMkr(['completion', 'bash'], {env})).code, 0)
+      const used = readdirSync(dir).filter((f) => f.endsWith('.v8cache'))
+      assert.ok(used.some((f) => f.startsWith('cmd-completion-')), used.join(','))
+      const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000)
+      for (const f of used) utimesSync(join(dir, f), twoDaysAgo, twoDaysAgo)
+      const stale = `mkr-${'0'.repeat(32)}-${process.version}-${process.arch}.v8cache`
+      writeFileSync(join(dir, stale), 'x')
+      utimesSync(join(dir, stale), twoDaysAgo, twoDaysAgo)
+      // read from their caches: marked as used
+      assert.equal((await runMkr(['completion', 'bash'], {env})).code, 0)
+      // help's bundle has no cache yet: writing it clears out what was not used for a day
+      assert.equal((await runMkr(['--help'], {env})).code, 0)
+      const after = readdirSync(dir)
+      assert.ok(after.some((f) => f.startsWith('help-')), after.join(','))
+      assert.ok(!after.includes(stale), 'the unused cache is still there')
+      for (const f of used) assert.ok(after.includes(f), `${f} (in use) was removed`)
+    } finally {
+      rmSync(tmp, {recursive: true, force: true})
+    }
+  })
 })
