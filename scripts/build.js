@@ -24,6 +24,7 @@
 // `node scripts/build.js [--outdir DIR]` (default dist/; MKR_BUILD_OUTDIR too): build elsewhere to try
 // a change while others run dist/.
 import {build, transform} from 'esbuild'
+import {dispatchManifest, escapeNonAscii} from './ascii.js'
 import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, resolve} from 'node:path'
@@ -292,19 +293,11 @@ for (const l of LAZY.filter((l) => !lazySeen.has(l))) {
 }
 if (process.exitCode) process.exit()
 
-/**
- * The bundle as ASCII: esbuild escapes strings and identifiers but leaves a few characters in regular
- * expression literals and comments (µ, U+009B, a licence's ä), and one such character makes Node read
- * the whole file into a two-byte string and V8 scan it as one: mkr.cjs took 7.6 ms to decode instead of
- * ~2 (measured). A \uXXXX escape means the same character in a regular expression (with or without
- * the u flag; astral ones as their surrogate pair) and changes nothing in a comment.
- */
+/** The bundle as ASCII (scripts/ascii.js): esbuild leaves a few characters in regular expression literals and comments (µ, U+009B, a licence's ä). */
 function asciiOnly(bytes) {
   const text = Buffer.from(bytes).toString('utf8')
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(text)) return bytes
-  const escaped = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  return Buffer.from(escaped, 'ascii')
+  const escaped = escapeNonAscii(text)
+  return escaped === text ? bytes : Buffer.from(escaped, 'ascii')
 }
 
 // Each file is replaced atomically, the bundles before dist/cli.cjs (which loads them), so a CLI started
@@ -325,6 +318,14 @@ for (const f of outputs.sort((a, b) => order(a) - order(b))) {
   const tmp = `${f.path}.${process.pid}.tmp`
   writeFileSync(tmp, contents)
   renameSync(tmp, f.path)
+}
+
+// The manifest the dispatcher reads (src/cli/manifest.ts): oclif.manifest.json without its indentation
+const manifestFile = join(root, 'oclif.manifest.json')
+if (existsSync(manifestFile)) {
+  const tmp = join(outdir, `manifest.json.${process.pid}.tmp`)
+  writeFileSync(tmp, dispatchManifest(readFileSync(manifestFile, 'utf8')))
+  renameSync(tmp, join(outdir, 'manifest.json'))
 }
 
 // chunks and commands' entries of earlier builds: dropped after an hour (a process started before this

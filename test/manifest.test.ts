@@ -27,4 +27,12 @@ describe('oclif.manifest.json', () => {
     assert.equal(r.stderr, '')
     assert.equal(r.status, 0)
   })
+
+  it('the copy the dispatcher reads (dist/manifest.json) is the same JSON, minified and ASCII', () => {
+    const committed = readFileSync(join(root, 'oclif.manifest.json'), 'utf8')
+    const copy = readFileSync(join(root, 'dist', 'manifest.json'), 'latin1')
+    assert.deepEqual(JSON.parse(copy), JSON.parse(committed))
+    assert.equal(copy.search(/[^\x00-\x7f]/), -1)
+    assert.ok(copy.length < committed.length * 0.8, `${copy.length} bytes`)
+  })
 })
