@@ -22,7 +22,12 @@ export async function withProgress<T>(io: IOStreams, label: string, work: () => 
 export function showWaiting(io: IOStreams): (w: WaitInfo | undefined) => void {
   return (w) => {
     if (!w) return io.progress.stop()
-    const why = w.reason ? `${escapeControl(w.reason)}; retrying, attempt ${w.attempt}` : `no answer yet`
-    io.progress.start(`waiting for ${escapeControl(w.host)} (${w.method} ${escapeControl(w.path)}): ${why}…`)
+    // what matters first (a narrow terminal cuts the end): what is waited for, then why
+    const what = `${w.method} ${escapeControl(w.path)}`
+    io.progress.start(
+      w.reason
+        ? `retrying ${what}, attempt ${w.attempt}: ${escapeControl(w.reason)} (${escapeControl(w.host)})`
+        : `waiting for ${escapeControl(w.host)} to answer ${what}…`,
+    )
   }
 }

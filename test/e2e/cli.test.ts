@@ -142,7 +142,7 @@ describe('e2e: an API that does not answer at once', function () {
       const {runMkrTty} = await import('./harness.js')
       const r = await runMkrTty(['org'], {env: cleanEnv({MACKEREL_APIKEY: 'k', MACKEREL_APIBASE: `http://127.0.0.1:${port}`})})
       assert.equal(r.code, 0, r.stdout)
-      assert.match(r.stdout, new RegExp(`waiting for 127\\.0\\.0\\.1:${port} \\(GET /api/v0/org\\): no answer yet…`))
+      assert.match(r.stdout, new RegExp(`waiting for 127\\.0\\.0\\.1:${port} to answer GET /api/v0/org…`))
       // the line is erased before the JSON
       assert.match(r.stdout, /\r\x1b\[2K\{\n {4}"name": "slow-org"/)
     } finally {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {colorEnabled, PROGRESS_DELAY_MS, testIO} from '../../src/output/iostreams.js'
+import {showWaiting} from '../../src/output/progress.js'
 
 describe('IOStreams', () => {
   describe('color decision', () => {
@@ -55,6 +56,18 @@ describe('IOStreams', () => {
     slow.io.out('result\n')
     assert.match(slow.err(), /\r\x1b\[2K$/, 'the line is cleared before stdout is written')
     slow.io.progress.stop()
+  })
+
+  it('what a request waits for: host and request first (a narrow terminal cuts the end), server text escaped', async () => {
+    const t = testIO({stderrTTY: true, width: 200})
+    const show = showWaiting(t.io)
+    show({method: 'GET', path: '/api/v0/org', host: 'api.mackerelio.com', attempt: 1})
+    await new Promise((r) => setTimeout(r, PROGRESS_DELAY_MS + 100))
+    assert.match(t.err(), /waiting for api\.mackerelio\.com to answer GET \/api\/v0\/org…/)
+    show({method: 'GET', path: '/api/v0/org', host: 'api.mackerelio.com', attempt: 2, reason: '503 down\x1b[31m'})
+    assert.match(t.err(), /retrying GET \/api\/v0\/org, attempt 2: 503 down\\x1b\[31m \(api\.mackerelio\.com\)/)
+    show(undefined)
+    assert.match(t.err(), /\r\x1b\[2K$/, 'cleared when the request ends')
   })
 
   it('stdin from a string', async () => {
