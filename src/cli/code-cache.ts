@@ -16,7 +16,7 @@
 //   (measured: `mkr org` -5 ms, `mkr hosts --help` -2 ms);
 // - MKR_NO_CODE_CACHE=1 turns it off.
 import {closeSync, fstatSync, futimesSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
-import Module, {createRequire} from 'node:module'
+import {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {Script} from 'node:vm'
@@ -113,6 +113,9 @@ function owe(file: string, write: () => void): void {
   owed.set(file, write)
 }
 
+/** Where a bundle's wrapper function ends (scripts/build.js). */
+const BODY_END = '/*mkr:body-end*/'
+
 /** The bundles run in this process, by file. */
 const loaded = new Map<string, {exports: unknown}>()
 
@@ -148,8 +151,12 @@ export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env
   const dir = hash ? cacheDir(env) : undefined
   const name = hash && cacheName(file.slice(dirname(file).length + 1), hash)
   const cachedData = dir && name ? readOwn(join(dir, name)) : undefined
-  // the bundle has no import() (scripts/build.js turns it into require), so it needs no module loader
-  const script = new Script(Module.wrap(source), {filename: file, cachedData})
+  // the bundle has no import() (scripts/build.js turns it into require), so it needs no module loader.
+  // It is its own wrapper, called at its end for Node's require: the text before that call is the
+  // function (a slice, not a copy of the source as Module.wrap would make)
+  const end = source.lastIndexOf(BODY_END)
+  if (end < 0) throw new Error(`${file}: not a bundle of this build (no ${BODY_END}); reinstall`)
+  const script = new Script(source.slice(0, end), {filename: file, cachedData})
   const mod = {exports: {} as T, filename: file, id: file, loaded: false}
   loaded.set(file, mod)
   const fn = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void
