@@ -84,3 +84,27 @@ export async function receiver(respond: (req: IncomingMessage, res: ServerRespon
       }),
   }
 }
+
+/**
+ * For a suite: before each test, a sandbox without demo data or evaluation timer (the test moves its
+ * clock and asks for evaluation), a webhook channel in the default notification group posting to a
+ * receiver, and the hosts named in `hosts` (name -> role full names); after each, every delivery
+ * settled (no "failed: ECONNREFUSED" on the log), then both closed. Read the fields inside tests.
+ */
+export function alertLoop(hosts: Record<string, string[]>): {sb: Awaited<ReturnType<typeof sandbox>>; rx: Awaited<ReturnType<typeof receiver>>; ids: Record<string, string>} {
+  const f = {ids: {}} as ReturnType<typeof alertLoop>
+  beforeEach(async () => {
+    f.sb = await sandbox({seed: false, evaluateEveryMs: 0, webhookRetries: 0, connectivityTimeoutS: 300})
+    f.rx = await receiver()
+    await call(f.sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: `${f.rx.url}/hook`, events: ['alert'], addToDefaultNotificationGroup: true})
+    f.ids = {}
+    for (const [name, roleFullnames] of Object.entries(hosts))
+      f.ids[name] = (await call(f.sb, 'POST', '/api/v0/hosts', {name, meta: {}, roleFullnames})).body.id
+  })
+  afterEach(async () => {
+    await f.sb.webhooksSettled()
+    await f.sb.close()
+    await f.rx.close()
+  })
+  return f
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import {downtimeActiveAt, downtimeCovers} from '../../src/sandbox/downtime.js'
 import type {Rec} from '../../src/sandbox/store.js'
-import {call, receiver, sandbox} from './helpers.js'
+import {alertLoop, call, receiver, sandbox} from './helpers.js'
 
 type SB = Awaited<ReturnType<typeof sandbox>>
 
@@ -148,23 +148,12 @@ describe('sandbox: notification groups route alert webhooks', () => {
 })
 
 describe('sandbox: downtimes', () => {
+  const loop = alertLoop({web: ['shop:web'], db: ['shop:db']})
   let sb: SB
   let rx: Awaited<ReturnType<typeof receiver>>
   let web: string
   let db: string
-  beforeEach(async () => {
-    sb = await sandbox({seed: false, evaluateEveryMs: 0, webhookRetries: 0, connectivityTimeoutS: 300})
-    rx = await receiver()
-    await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: `${rx.url}/hook`, events: ['alert'], addToDefaultNotificationGroup: true})
-    web = (await call(sb, 'POST', '/api/v0/hosts', {name: 'web', meta: {}, roleFullnames: ['shop:web']})).body.id
-    db = (await call(sb, 'POST', '/api/v0/hosts', {name: 'db', meta: {}, roleFullnames: ['shop:db']})).body.id
-  })
-  afterEach(async () => {
-    // the last alert's delivery ends before its receiver goes (no "failed: ECONNREFUSED" on the log)
-    await sb.webhooksSettled()
-    await sb.close()
-    await rx.close()
-  })
+  beforeEach(() => ({sb, rx, ids: {web, db}} = loop))
 
   const now = () => Math.floor(sb.clock.ms / 1000)
   const minutes = (n: number) => (sb.clock.ms += n * 60_000)

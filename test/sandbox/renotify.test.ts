@@ -3,25 +3,16 @@
 // notification. Time is driven by the test clock and POST /_sandbox/evaluate (what the timer does);
 // one test lets the timer run, with the clock still moved by the test.
 import assert from 'node:assert/strict'
-import {NOW_S, call, receiver, sandbox} from './helpers.js'
+import {NOW_S, alertLoop, call, receiver, sandbox} from './helpers.js'
 
 type SB = Awaited<ReturnType<typeof sandbox>>
 
 describe('sandbox: re-notification (notificationInterval)', () => {
+  const loop = alertLoop({web: ['shop:web']})
   let sb: SB
   let rx: Awaited<ReturnType<typeof receiver>>
   let web: string
-  beforeEach(async () => {
-    sb = await sandbox({seed: false, evaluateEveryMs: 0, webhookRetries: 0, connectivityTimeoutS: 300})
-    rx = await receiver()
-    await call(sb, 'POST', '/api/v0/channels', {name: 'hook', type: 'webhook', url: `${rx.url}/hook`, events: ['alert'], addToDefaultNotificationGroup: true})
-    web = (await call(sb, 'POST', '/api/v0/hosts', {name: 'web', meta: {}, roleFullnames: ['shop:web']})).body.id
-  })
-  afterEach(async () => {
-    await sb.webhooksSettled()
-    await sb.close()
-    await rx.close()
-  })
+  beforeEach(() => ({sb, rx, ids: {web}} = loop))
 
   const now = () => Math.floor(sb.clock.ms / 1000)
   const minutes = (n: number) => (sb.clock.ms += n * 60_000)
