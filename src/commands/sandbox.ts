@@ -76,7 +76,17 @@ Tests can also inspect and steer a running sandbox under /_sandbox/: GET reports
     const {startSandbox} = await import('../sandbox/server.js')
     let sb: Awaited<ReturnType<typeof startSandbox>>
     try {
-      sb = await startSandbox({port: f.port, apiKey, readOnlyApiKey: READ_ONLY_KEY, dataFile: f.data, seed: f.seed, seedHosts: f.hosts, faults, speed: f.speed})
+      sb = await startSandbox({
+        port: f.port,
+        apiKey,
+        readOnlyApiKey: READ_ONLY_KEY,
+        dataFile: f.data,
+        seed: f.seed,
+        seedHosts: f.hosts,
+        faults,
+        speed: f.speed,
+        log: (line) => this.io.err(`${line}\n`),
+      })
     } catch (error) {
       const e = error as NodeJS.ErrnoException
       if (e.code === 'EADDRINUSE')

@@ -276,8 +276,12 @@ export class Store {
   readonly hostLastPost = new Map<string, number>()
   /** called after an alert opens, changes status or closes (the server sends webhooks from it) */
   alertListener?: AlertListener
-  /** where the sandbox reports what it cannot answer with (failed webhooks, listener errors); startSandbox sets its `log` */
-  log: (line: string) => void = (line) => void process.stderr.write(line + '\n')
+  /**
+   * Where the sandbox reports what it cannot answer with (failed webhooks, listener errors):
+   * startSandbox sets it from its `log` option (`mkr sandbox` prints through its IO object); a store
+   * on its own says nothing.
+   */
+  log: (line: string) => void = () => {}
   /** called after metrics are stored (the server evaluates monitors from it) */
   metricsListener?: MetricsListener
   /** open alerts by `monitorId\thostId`, oldest first: monitor evaluation looks one up per host and monitor */

@@ -4,6 +4,8 @@ import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {fileURLToPath} from 'node:url'
 import {call} from './helpers.js'
 
@@ -95,6 +97,23 @@ describe('mkr sandbox (process)', function () {
     const done = exited(s.child)
     s.child.kill('SIGTERM')
     assert.equal(await done, 0)
+  })
+
+  it('what the sandbox cannot do (here: a webhook nobody receives) is said on its stderr', async () => {
+    const s = await start(['--port', '0', '--no-seed', '--hosts', '1'])
+    const closed = createServer()
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((r) => closed.close(r))
+    const sb = {url: s.url}
+    const ch = await call(sb, 'POST', '/api/v0/channels', {name: 'gone', type: 'webhook', url: `http://127.0.0.1:${port}/`, events: ['alert'], addToDefaultNotificationGroup: true}, s.key)
+    assert.equal(ch.status, 200, ch.text)
+    const hostId = (await call(sb, 'GET', '/api/v0/hosts', undefined, s.key)).body.hosts[0].id
+    const report = {source: {type: 'host', hostId}, name: 'job', status: 'CRITICAL', message: 'failed', occurredAt: Math.floor(Date.now() / 1000)}
+    assert.equal((await call(sb, 'POST', '/api/v0/monitoring/checks/report', {reports: [report]}, s.key)).status, 200)
+    await call(sb, 'GET', '/_sandbox/webhooks?wait=true', undefined, s.key)
+    for (let i = 0; i < 100 && !/webhook/.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 50))
+    assert.match(s.stderr(), new RegExp(`mkr sandbox: webhook for alert \\S+ \\(critical\\) to channel "gone" http://127\\.0\\.0\\.1:${port}/ failed`))
   })
 
   it('--no-seed, --hosts, --api-key and --fault; stops on SIGINT', async () => {
