@@ -1,8 +1,8 @@
 // The CLI bundle's entry (dist/mkr.cjs, see scripts/build.js), called by the dispatcher
 // (src/cli/start.ts) with a command line it has already checked against the manifest. It does what
 // oclif's run() does for this CLI (which has no plugins and no hooks) without letting oclif import
-// the command module again: the command's class comes from COMMANDS, the registry the build compiles
-// into this same bundle, each entry evaluated only when its command runs.
+// the command module again: the command's class comes from COMMANDS, the registry the build puts in
+// this bundle, whose entries require the command's own bundle (dist/cmd-<id>.cjs) when it runs.
 //
 // A command line that names a command runs it with the light Config (src/cli/light-config.ts),
 // built from the manifest and package.json the dispatcher has already read: oclif's Config module and

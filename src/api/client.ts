@@ -16,6 +16,7 @@
 import {readFileSync} from 'node:fs'
 import {BEFORE_V8_FLAGS} from '../cli/cache-events.js'
 import {maskSecret} from '../secret.js'
+import {isLoopbackHost} from '../loopback.js'
 import {ApiError, errorCode, InvalidResponseError, NetworkError, RedirectError, RETRYABLE_STATUS, serverMessage} from './errors.js'
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[]
@@ -283,13 +284,7 @@ export function useTransport(t: Transport): void {
  */
 function permanentNetworkFailure(err: unknown, code: string | undefined, url: URL): boolean {
   if ((err as {cause?: {message?: string}})?.cause?.message === 'bad port') return true
-  return code === 'ECONNREFUSED' && isLoopback(url.hostname)
-}
-
-/** localhost, 127.0.0.0/8, ::1 (as URL.hostname spells them). */
-export function isLoopback(hostname: string): boolean {
-  const h = hostname.toLowerCase()
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(h)
+  return code === 'ECONNREFUSED' && isLoopbackHost(url.hostname)
 }
 
 function describeNetworkError(err: unknown, url: URL, timeoutMs: number, timedOut: boolean): string {

@@ -25,6 +25,7 @@ import type {TLSSocket} from 'node:tls'
 import {domainToASCII} from 'node:url'
 import {isIP} from 'node:net'
 import {errorCode} from './errors.js'
+import {isLoopbackHost} from '../loopback.js'
 
 export interface Proxy {
   /** scheme, host and port (no credentials, no path) */
@@ -116,13 +117,6 @@ export function ipBytes(s: string): Uint8Array | undefined {
   const out = new Uint8Array(16)
   all.forEach((w, i) => ((out[2 * i] = w >> 8), (out[2 * i + 1] = w & 0xff)))
   return out
-}
-
-const isV4 = (b: Uint8Array) => b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff
-
-function isLoopback(b: Uint8Array): boolean {
-  if (isV4(b)) return b[12] === 127
-  return b.slice(0, 15).every((x) => x === 0) && b[15] === 1
 }
 
 /** `a.b.c.d/n` or `v6/n` as a 16-byte network and a prefix length over 128 bits. */
@@ -224,7 +218,7 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv, opts: ProxyOptions = 
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
   const port = url.port || DEFAULT_PORT[url.protocol]
   const ip = ipBytes(host)
-  if (!opts.loopback && (host === 'localhost' || (ip && isLoopback(ip)))) return undefined
+  if (!opts.loopback && isLoopbackHost(host)) return undefined
   const m = noProxyMatchers(env1(env, 'NO_PROXY'))
   if (m.all) return undefined
   if (ip && m.ip.some((f) => f(host, port, ip))) return undefined

@@ -127,25 +127,19 @@ const loaded = new Map<string, {exports: unknown}>()
 function bundleRequire(file: string, env: NodeJS.ProcessEnv): NodeJS.Require {
   const nodeRequire = createRequire(file)
   const dir = dirname(file)
-  const req = (id: string): unknown => (/^\.\/[\w.-]+\.cjs$/.test(id) ? loadBundle(join(dir, id.slice(2)), env).exports : nodeRequire(id))
+  const req = (id: string): unknown => (/^\.\/[\w.-]+\.cjs$/.test(id) ? loadBundle(join(dir, id.slice(2)), env) : nodeRequire(id))
   return Object.assign(req, {resolve: nodeRequire.resolve, cache: nodeRequire.cache, extensions: nodeRequire.extensions, main: nodeRequire.main})
-}
-
-export interface LoadedBundle<T> {
-  exports: T
-  /** whether a cache was read and accepted */
-  cached: boolean
 }
 
 /**
  * Runs the CommonJS bundle `file` (as `require` would, in this context) and returns its exports,
  * compiling it from the code cache when there is a valid one and writing one when not.
  */
-export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle<T> {
+export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env): T {
   // once per process, as require() does; a file requiring one that is still running (a cycle between
   // chunks) gets its exports as they are so far, as with require()
   const known = loaded.get(file)
-  if (known) return {exports: known.exports as T, cached: true}
+  if (known) return known.exports as T
   const source = readFileSync(file, 'utf8')
   const hash = bundleHash(source)
   const dir = hash ? cacheDir(env) : undefined
@@ -162,7 +156,6 @@ export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env
   const fn = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void
   fn.call(mod.exports, mod.exports, bundleRequire(file, env), mod, file, dirname(file))
   mod.loaded = true
-  const cached = cachedData !== undefined && !script.cachedDataRejected
-  if (dir && name && !cached) owe(file, () => writeCache(dir, name, script.createCachedData()))
-  return {exports: mod.exports, cached}
+  if (dir && name && (cachedData === undefined || script.cachedDataRejected)) owe(file, () => writeCache(dir, name, script.createCachedData()))
+  return mod.exports
 }

@@ -53,7 +53,7 @@ export async function start(argv: string[], binUrl: string): Promise<void> {
   // nothing to check (planArgv leaves wrap's words as they are), so it is not read (~1 ms, measured)
   const wrapArgv = wrapArgs(argv)
   if (wrapArgv) {
-    const code = await loadBundle<WrapBundle>(join(dist, 'wrap.cjs')).exports.wrap(wrapArgv)
+    const code = await loadBundle<WrapBundle>(join(dist, 'wrap.cjs')).wrap(wrapArgv)
     if (code !== undefined) {
       process.exitCode = code
       return
@@ -71,10 +71,10 @@ export async function start(argv: string[], binUrl: string): Promise<void> {
   if (manifest) {
     const pjson = readPackageJson(root)
     const helpArgv = helpRequest(plan.argv, manifest, [...new Set([...((pjson.oclif.additionalHelpFlags as string[]) ?? []), '--help'])])
-    if (helpArgv && (await loadBundle<HelpBundle>(join(dist, 'help.cjs')).exports.showHelp(helpArgv, manifest, pjson, root))) return
+    if (helpArgv && (await loadBundle<HelpBundle>(join(dist, 'help.cjs')).showHelp(helpArgv, manifest, pjson, root))) return
     // a help request dist/help.cjs declined is oclif's to answer; anything else can run with what is read here
     if (!helpArgv) known = {manifest, pjson}
   }
-  const {main, COMMANDS} = loadBundle<MainBundle>(join(dist, 'mkr.cjs')).exports
+  const {main, COMMANDS} = loadBundle<MainBundle>(join(dist, 'mkr.cjs'))
   await main(plan.argv, root, COMMANDS, known)
 }

@@ -9,6 +9,7 @@ import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 import {ConfigError, fsReason} from '../errors.js'
 import {readRegularFile} from '../files.js'
+import {isLoopbackHost} from '../loopback.js'
 import {escapeControl} from '../output/sanitize.js'
 import {glob, GlobPatternError} from './glob.js'
 
@@ -200,9 +201,7 @@ export function checkApiBase(apiBase: string): {url: URL; warning?: string} {
       hint: 'the API key is sent in the X-Api-Key header: remove the `user:password@` part',
     })
   let warning: string | undefined
-  const host = url.hostname.replace(/^\[|\]$/g, '')
-  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
-  if (url.protocol === 'http:' && !loopback)
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
     warning = `the API base ${url.origin} is plain http: the API key is sent unencrypted`
   return {url, warning}
 }

@@ -7,6 +7,7 @@
 import {createWriteStream} from 'node:fs'
 import type {IncomingMessage} from 'node:http'
 import {CliError} from '../errors.js'
+import {isLoopbackHost} from '../loopback.js'
 import {escapeControl} from '../output/sanitize.js'
 
 export const USER_AGENT = 'mkr-plugin-installer/0.0.0 (mackerel-cli)'
@@ -28,10 +29,8 @@ export function checkRemoteUrl(url: string, what = 'URL'): URL {
   } catch {
     throw new CliError(`invalid ${what}: ${escapeControl(url)}`)
   }
-  const host = u.hostname.replace(/^\[|\]$/g, '')
-  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
   if (u.protocol === 'https:') return u
-  if (u.protocol === 'http:' && loopback) return u
+  if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return u
   if (u.protocol === 'http:')
     throw new CliError(`refusing plain http to ${u.host}: ${escapeControl(url)}`, {
       hint: 'use an https:// URL (plain http only to 127.0.0.1 or localhost), or download the archive and give its file:// URL',
